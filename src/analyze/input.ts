@@ -1,0 +1,37 @@
+// What drivers (live probe, pcap replay, recorded logs) feed the tracker. Time comes in on every
+// input (`at`, milliseconds since the Unix epoch); the tracker never reads a clock.
+
+/** Direction of a byte stream: client to server or server to client. */
+export type Dir = 'c2s' | 's2c';
+/** wire: raw TCP payload; inner: TLS plaintext (live from the TLS socket, offline after decryption). */
+export type Lane = 'wire' | 'inner';
+
+export interface Where {
+  /** milliseconds since the Unix epoch (fractional allowed) */
+  at: number;
+  /** 1-based packet number in the capture, when the input came from one */
+  packet?: number;
+}
+
+export type TcpWhat =
+  | 'syn'          // client SYN seen (capture) or connect started (live)
+  | 'syn-ack'      // server SYN/ACK seen
+  | 'connected'    // live connect() completed
+  | 'refused'      // SYN answered by RST / ECONNREFUSED
+  | 'unreachable'  // ICMP unreachable / EHOSTUNREACH / ENETUNREACH
+  | 'no-answer'    // SYN never answered (capture ended / connect timed out)
+  | 'midstream';   // capture picked the connection up without its handshake
+
+export type TrackerInput =
+  | (Where & { kind: 'resolve'; host: string; ok: true; addresses: string[] })
+  | (Where & { kind: 'resolve'; host: string; ok: false; error: string })
+  | (Where & { kind: 'tcp'; what: TcpWhat; detail?: string })
+  | (Where & { kind: 'data'; dir: Dir; lane: Lane; bytes: Uint8Array })
+  | (Where & { kind: 'close'; dir: Dir; how: 'fin' | 'rst' })
+  /** bytes missing from a direction (capture loss); parsing of that direction stops */
+  | (Where & { kind: 'gap'; dir: Dir; bytes: number })
+  /**
+   * The driver stopped observing: timeout (a stage timer expired), capture-end (the capture has no
+   * more packets for this connection), probe-done (the probe finished and closed on purpose).
+   */
+  | (Where & { kind: 'end'; how: 'timeout' | 'capture-end' | 'probe-done'; detail?: string });

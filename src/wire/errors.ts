@@ -1,0 +1,58 @@
+// Typed decode errors: every failure names its layer, PDU, field and absolute byte offset.
+
+export type DecodeErrorCode =
+  | 'NOT_ENOUGH_BYTES'
+  | 'INVALID_FIELD'
+  | 'UNEXPECTED_TYPE'
+  | 'UNSUPPORTED_VERSION'
+  | 'UNSUPPORTED_VALUE'
+  | 'LIMIT_EXCEEDED';
+
+export type Layer = 'tpkt' | 'x224' | 'nego' | 'tls' | 'credssp' | 'mcs' | 'rdp' | 'capture';
+
+export interface DecodeErrorInfo {
+  code: DecodeErrorCode;
+  layer: Layer;
+  pdu: string;
+  field: string;
+  /** absolute offset of the offending byte in the stream or buffer being decoded */
+  offset: number;
+  reason: string;
+}
+
+export class DecodeError extends Error implements DecodeErrorInfo {
+  readonly code: DecodeErrorCode;
+  readonly layer: Layer;
+  readonly pdu: string;
+  readonly field: string;
+  readonly offset: number;
+  readonly reason: string;
+
+  constructor(info: DecodeErrorInfo) {
+    super(`${info.layer}: ${info.pdu}: ${info.field} at byte ${info.offset}: ${info.reason}`);
+    this.name = 'DecodeError';
+    this.code = info.code;
+    this.layer = info.layer;
+    this.pdu = info.pdu;
+    this.field = info.field;
+    this.offset = info.offset;
+    this.reason = info.reason;
+  }
+
+  toJSON(): DecodeErrorInfo {
+    const { code, layer, pdu, field, offset, reason } = this;
+    return { code, layer, pdu, field, offset, reason };
+  }
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: DecodeError };
+
+/** Runs a throwing decoder and returns its outcome as a value; only DecodeError is caught. */
+export function tryDecode<T>(decode: () => T): Result<T> {
+  try {
+    return { ok: true, value: decode() };
+  } catch (e) {
+    if (e instanceof DecodeError) return { ok: false, error: e };
+    throw e;
+  }
+}

@@ -1,0 +1,32 @@
+// Hex helpers for evidence, reports and tests.
+
+export function toHex(b: Uint8Array, sep = ' '): string {
+  let s = '';
+  for (let i = 0; i < b.length; i++) {
+    if (i > 0) s += sep;
+    s += b[i]!.toString(16).padStart(2, '0');
+  }
+  return s;
+}
+
+/** Parses "03 00 00 13", "0300 0013" or "0x03,0x00" into bytes; ignores whitespace, commas and 0x. */
+export function fromHex(s: string): Uint8Array {
+  const clean = s.replace(/0x/gi, '').replace(/[\s,]/g, '');
+  if (clean.length % 2 !== 0 || /[^0-9a-f]/i.test(clean)) throw new Error(`bad hex: ${s}`);
+  const out = new Uint8Array(clean.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+/** First n bytes as hex, with an ellipsis and the total when longer. */
+export function hexPreview(b: Uint8Array, n = 16): string {
+  return b.length <= n ? toHex(b) : `${toHex(b.subarray(0, n))} … (${b.length} bytes)`;
+}
+
+export function hex32(v: number): string {
+  return `0x${(v >>> 0).toString(16).padStart(8, '0')}`;
+}
+
+export function hexN(v: number, width = 2): string {
+  return `0x${(v >>> 0).toString(16).padStart(width, '0')}`;
+}
