@@ -1,0 +1,66 @@
+// diagnose(events) → Verdict: pure. Rules are tried in connection-sequence order; the first whose
+// signature matches names the failure. The catalogue row supplies client-visible code and remedy.
+import type { TrackerEvent } from './events.js';
+import { catalogueRow } from './catalogue.js';
+import { collectFacts } from './facts.js';
+import type { Rule, RuleResult } from './rules/rule.js';
+import { endedBy } from './rules/rule.js';
+import { resolveRule, tcpRule } from './rules/tcp.js';
+import { x224Rules } from './rules/x224.js';
+import { x224Succeeded } from './rules/beyond.js';
+import type { StageName } from './stages.js';
+import { STAGE_HANDLERS } from './stages/index.js';
+import type { ClientShows, Verdict } from './verdict.js';
+import { hexN } from '../wire/hex.js';
+
+export type { Verdict } from './verdict.js';
+
+const RULES: readonly Rule[] = [resolveRule, tcpRule, ...x224Rules, x224Succeeded];
+
+/** The last stage that has a decoder in this version. */
+const ANALYSED_THROUGH: StageName = STAGE_HANDLERS[STAGE_HANDLERS.length - 1]!.stage;
+
+function clientShowsFor(r: RuleResult): ClientShows | undefined {
+  if (r.clientShows) return r.clientShows;
+  if (r.row === undefined || r.status !== 'failed') return undefined;
+  const row = catalogueRow(r.row);
+  if (!row) return undefined;
+  const cs = row.clientShows;
+  const shows: ClientShows = {
+    text: cs.text,
+    basis: 'inferred',
+    why: `catalogue row ${row.id}: a Windows client facing this failure reports it so (failure-catalogue §1); rdpscope saw the server side, not the client's dialog`,
+  };
+  if (cs.code !== undefined) shows.code = hexN(cs.code, 1);
+  if (cs.extended !== undefined) shows.extended = hexN(cs.extended, 1);
+  return shows;
+}
+
+export function diagnose(events: readonly TrackerEvent[], mode: 'live' | 'capture'): Verdict {
+  const f = collectFacts(events, mode);
+  const r: RuleResult = RULES.reduce<RuleResult | undefined>((hit, rule) => hit ?? rule(f), undefined) ?? {
+    status: 'undetermined',
+    summary: f.entered.length ? `observation ended in ${f.stage} before any outcome` : 'nothing was observed',
+    evidence: [],
+    endedBy: endedBy(f),
+  };
+  const row = r.row !== undefined ? catalogueRow(r.row) : undefined;
+  const v: Verdict = {
+    status: r.status,
+    summary: r.summary,
+    stagesReached: [...new Set(f.entered)],
+    analysedThrough: ANALYSED_THROUGH,
+    evidence: r.evidence,
+    remedy: [...(r.remedy ?? []), ...(r.status === 'failed' ? row?.remedy ?? [] : [])],
+    findings: r.findings ?? [],
+  };
+  const last = f.completed[f.completed.length - 1];
+  if (last) v.lastCompletedStage = last;
+  if (r.failedStage) v.failedStage = r.failedStage;
+  if (r.endedBy) v.endedBy = r.endedBy;
+  if (row) v.row = { id: row.id, title: row.title };
+  if (r.cause) v.cause = r.cause;
+  const shows = clientShowsFor(r);
+  if (shows) v.clientShows = shows;
+  return v;
+}

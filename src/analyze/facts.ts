@@ -1,0 +1,82 @@
+// Folds an event list into the facts the diagnosis rules read. Pure.
+import type { ConnectionConfirm } from '../x224/connection-confirm.js';
+import type { ConnectionRequest } from '../x224/connection-request.js';
+import type { DisconnectRequest } from '../x224/tpdu.js';
+import { CONNECTION_CONFIRM_NAME } from '../x224/connection-confirm.js';
+import { CONNECTION_REQUEST_NAME } from '../x224/connection-request.js';
+import { DISCONNECT_REQUEST_NAME } from '../x224/tpdu.js';
+import type { PduEvent, TrackerEvent } from './events.js';
+import type { Dir } from './input.js';
+import type { StageName } from './stages.js';
+
+type Ev<T extends TrackerEvent['type']> = Extract<TrackerEvent, { type: T }>;
+
+export interface Facts {
+  mode: 'live' | 'capture';
+  resolve?: Ev<'resolve'>;
+  tcp: Ev<'tcp'>[];
+  entered: StageName[];
+  completed: StageName[];
+  /** stage the connection was in when observation ended */
+  stage: StageName;
+  cr?: PduEvent<ConnectionRequest>;
+  cc?: PduEvent<ConnectionConfirm>;
+  dr?: PduEvent<DisconnectRequest>;
+  decodeErrors: Ev<'decode-error'>[];
+  closes: Ev<'closed'>[];
+  gaps: Ev<'gap'>[];
+  end?: Ev<'end'>;
+  /** bytes seen per direction in each stage (decoded PDUs and opaque runs) */
+  bytes: Partial<Record<StageName, Record<Dir, number>>>;
+  warnings: Ev<'warning'>[];
+  firstAt?: number;
+  lastAt?: number;
+}
+
+export function isPdu<T>(e: TrackerEvent, name: string): e is PduEvent<T> {
+  return e.type === 'pdu' && e.name === name;
+}
+
+export function collectFacts(events: readonly TrackerEvent[], mode: 'live' | 'capture'): Facts {
+  const f: Facts = {
+    mode, tcp: [], entered: [], completed: [], stage: 'resolve', decodeErrors: [], closes: [], gaps: [],
+    bytes: {}, warnings: [],
+  };
+  const count = (stage: StageName, dir: Dir, n: number): void => {
+    const b = (f.bytes[stage] ??= { c2s: 0, s2c: 0 });
+    b[dir] += n;
+  };
+  for (const e of events) {
+    f.firstAt ??= e.at;
+    f.lastAt = e.at;
+    switch (e.type) {
+      case 'resolve': f.resolve = e; break;
+      case 'tcp': f.tcp.push(e); break;
+      case 'stage':
+        if (e.status === 'entered') { f.entered.push(e.stage); f.stage = e.stage; } else f.completed.push(e.stage);
+        break;
+      case 'pdu':
+        count(e.stage, e.dir, e.length);
+        if (isPdu<ConnectionRequest>(e, CONNECTION_REQUEST_NAME)) f.cr ??= e;
+        else if (isPdu<ConnectionConfirm>(e, CONNECTION_CONFIRM_NAME)) f.cc ??= e;
+        else if (isPdu<DisconnectRequest>(e, DISCONNECT_REQUEST_NAME)) f.dr ??= e;
+        break;
+      case 'opaque': count(e.stage, e.dir, e.length); break;
+      case 'decode-error': f.decodeErrors.push(e); break;
+      case 'closed': f.closes.push(e); break;
+      case 'gap': f.gaps.push(e); break;
+      case 'end': f.end = e; break;
+      case 'warning': f.warnings.push(e); break;
+    }
+  }
+  return f;
+}
+
+/** The first close, i.e. who ended the connection. */
+export function firstClose(f: Facts): Ev<'closed'> | undefined {
+  return f.closes[0];
+}
+
+export function bytesIn(f: Facts, stage: StageName, dir: Dir): number {
+  return f.bytes[stage]?.[dir] ?? 0;
+}

@@ -1,0 +1,42 @@
+// The seam every stage plugs into: a stage frames its PDUs and handles them, and says which stage
+// comes next. Adding a stage means adding a file under stages/ and one line in stages/index.ts.
+import type { Dir, Lane } from './input.js';
+import type { TrackerEvent } from './events.js';
+import type { StageName } from './stages.js';
+import type { Layer } from '../wire/errors.js';
+
+/** Facts earlier stages hand to later ones (e.g. the protocol the server selected). */
+export interface ConnectionState {
+  requestedProtocols?: number;
+  selectedProtocol?: number;
+}
+
+export interface FramedPdu {
+  bytes: Uint8Array;
+  dir: Dir;
+  lane: Lane;
+  /** absolute offset of bytes[0] in its direction's stream */
+  offset: number;
+  at: number;
+  packet?: number;
+}
+
+export interface StageContext {
+  readonly state: ConnectionState;
+  emit(event: TrackerEvent): void;
+  /** completes the current stage and enters `next` */
+  advance(next: StageName, pdu: FramedPdu): void;
+}
+
+export interface StageHandler {
+  readonly stage: StageName;
+  /** the layer whose framing frame() reads (named in framing errors) */
+  readonly framing: Layer;
+  /**
+   * Size of the PDU at the head of buf (which starts at stream offset `base`), or undefined when
+   * more bytes are needed. Throws DecodeError when the bytes cannot be this stage's framing.
+   */
+  frame(buf: Uint8Array, dir: Dir, base: number): number | undefined;
+  /** Decodes one framed PDU, emitting events; throws DecodeError when it is malformed. */
+  handle(pdu: FramedPdu, ctx: StageContext): void;
+}

@@ -1,0 +1,228 @@
+// HandshakeTracker: pure, per connection. Inputs in (TrackerInput), events out (TrackerEvent).
+// It never throws, never reads a clock and never does I/O; decode failures become events.
+import { DecodeError } from '../wire/errors.js';
+import { hexPreview } from '../wire/hex.js';
+import type { TrackerEvent } from './events.js';
+import type { Dir, Lane, TrackerInput } from './input.js';
+import type { ConnectionState, FramedPdu, StageContext, StageHandler } from './stage-handler.js';
+import type { StageName } from './stages.js';
+import { STAGE_HANDLERS } from './stages/index.js';
+import { StreamBuffer } from './stream-buffer.js';
+
+export interface TrackerLimits {
+  /** largest PDU or undecodable backlog kept per direction, in bytes */
+  maxPending: number;
+  /** most events kept per connection; past it, opaque data stops being reported */
+  maxEvents: number;
+}
+
+export const DEFAULT_LIMITS: TrackerLimits = { maxPending: 1 << 20, maxEvents: 10_000 };
+
+interface Lanestate {
+  buf: StreamBuffer;
+  /** parsing of this direction stopped (framing error, gap or limit); later bytes are counted only */
+  stopped: boolean;
+  /** opaque bytes seen since the last opaque event */
+  opaque: { offset: number; length: number; at: number; packet?: number } | undefined;
+}
+
+export class HandshakeTracker {
+  readonly events: TrackerEvent[] = [];
+  readonly state: ConnectionState = {};
+  private stage: StageName = 'resolve';
+  private entered = false;
+  private readonly lanes = new Map<string, Lanestate>();
+  private readonly closed = new Set<Dir>();
+  private readonly handlers: ReadonlyMap<StageName, StageHandler>;
+  private readonly limits: TrackerLimits;
+
+  constructor(opts: { limits?: Partial<TrackerLimits>; handlers?: readonly StageHandler[] } = {}) {
+    this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
+    this.handlers = new Map((opts.handlers ?? STAGE_HANDLERS).map((h) => [h.stage, h]));
+  }
+
+  /** The stage the connection is in now. */
+  get currentStage(): StageName { return this.stage; }
+
+  /** True once both directions closed, one was reset, or the driver ended observation. */
+  get done(): boolean {
+    return this.events.some((e) => e.type === 'end' || (e.type === 'closed' && e.how === 'rst'))
+      || this.closed.size === 2;
+  }
+
+  push(input: TrackerInput): TrackerEvent[] {
+    const before = this.events.length;
+    try {
+      this.consume(input);
+    } catch (e) {
+      // a stage bug must not take the analysis down: report it as a warning and keep going
+      this.emit({ type: 'warning', stage: this.stage, message: `internal error: ${(e as Error).message}`, at: input.at });
+    }
+    return this.events.slice(before);
+  }
+
+  private emit(ev: TrackerEvent): void {
+    if (this.events.length < this.limits.maxEvents || ev.type !== 'opaque') this.events.push(ev);
+  }
+
+  private where(input: { at: number; packet?: number }): { at: number; packet?: number } {
+    return input.packet === undefined ? { at: input.at } : { at: input.at, packet: input.packet };
+  }
+
+  private enter(stage: StageName, w: { at: number; packet?: number }): void {
+    if (this.entered) this.emit({ type: 'stage', stage: this.stage, status: 'completed', ...w });
+    this.stage = stage;
+    this.entered = true;
+    this.emit({ type: 'stage', stage, status: 'entered', ...w });
+  }
+
+  private consume(input: TrackerInput): void {
+    const w = this.where(input);
+    switch (input.kind) {
+      case 'resolve':
+        this.emit(input.ok
+          ? { type: 'resolve', host: input.host, ok: true, addresses: input.addresses, ...w }
+          : { type: 'resolve', host: input.host, ok: false, error: input.error, ...w });
+        this.enter('resolve', w);
+        return;
+      case 'tcp':
+        this.emit({ type: 'tcp', what: input.what, ...(input.detail ? { detail: input.detail } : {}), ...w });
+        if (this.stage === 'resolve') this.enter('tcp', w);
+        if ((input.what === 'syn-ack' || input.what === 'connected' || input.what === 'midstream') && this.stage === 'tcp') {
+          this.enter('x224', w);
+        }
+        return;
+      case 'data':
+        if (this.stage === 'tcp' || this.stage === 'resolve') this.enter('x224', w);
+        this.onData(input.dir, input.lane, input.bytes, w);
+        return;
+      case 'close':
+        this.flushOpaque(input.dir, 'wire');
+        this.reportPartial(input.dir, 'wire');
+        this.closed.add(input.dir);
+        this.emit({ type: 'closed', dir: input.dir, how: input.how, stage: this.stage, streamOffset: this.lane(input.dir, 'wire').buf.end, ...w });
+        return;
+      case 'gap':
+        this.lane(input.dir, 'wire').stopped = true;
+        this.emit({ type: 'gap', dir: input.dir, bytes: input.bytes, stage: this.stage, ...w });
+        return;
+      case 'end':
+        for (const l of this.lanes.keys()) {
+          const [dir, lane] = l.split('/') as [Dir, Lane];
+          this.flushOpaque(dir, lane);
+          this.reportPartial(dir, lane);
+        }
+        this.emit({ type: 'end', how: input.how, stage: this.stage, ...(input.detail ? { detail: input.detail } : {}), ...w });
+        return;
+    }
+  }
+
+  private lane(dir: Dir, lane: Lane): Lanestate {
+    const key = `${dir}/${lane}`;
+    let l = this.lanes.get(key);
+    if (!l) {
+      l = { buf: new StreamBuffer(), stopped: false, opaque: undefined };
+      this.lanes.set(key, l);
+    }
+    return l;
+  }
+
+  private onData(dir: Dir, laneName: Lane, bytes: Uint8Array, w: { at: number; packet?: number }): void {
+    const l = this.lane(dir, laneName);
+    if (l.stopped) return;
+    l.buf.append(bytes, w.at, w.packet);
+    for (;;) {
+      const handler = this.handlers.get(this.stage);
+      if (!handler) {
+        this.opaque(l, dir, laneName);
+        return;
+      }
+      const view = l.buf.view();
+      if (view.length === 0) return;
+      let size: number | undefined;
+      try {
+        size = handler.frame(view, dir, l.buf.offset);
+      } catch (e) {
+        this.failFraming(l, dir, laneName, e);
+        return;
+      }
+      if (size === undefined) {
+        if (view.length > this.limits.maxPending) this.failFraming(l, dir, laneName, this.limitError(handler, l, 'pending bytes'));
+        return;
+      }
+      if (size > this.limits.maxPending) {
+        this.failFraming(l, dir, laneName, this.limitError(handler, l, `PDU of ${size} bytes`));
+        return;
+      }
+      if (view.length < size) return;
+      const offset = l.buf.offset;
+      const origin = l.buf.origin(offset);
+      const pdu: FramedPdu = { bytes: l.buf.take(size), dir, lane: laneName, offset, ...origin };
+      this.handle(handler, pdu);
+    }
+  }
+
+  private handle(handler: StageHandler, pdu: FramedPdu): void {
+    const ctx: StageContext = {
+      state: this.state,
+      emit: (ev) => this.emit(ev),
+      advance: (next, p) => this.enter(next, { at: p.at, ...(p.packet === undefined ? {} : { packet: p.packet }) }),
+    };
+    try {
+      handler.handle(pdu, ctx);
+    } catch (e) {
+      if (!(e instanceof DecodeError)) throw e;
+      this.emit({
+        type: 'decode-error', stage: handler.stage, dir: pdu.dir, lane: pdu.lane, phase: 'pdu',
+        error: e.toJSON(), head: hexPreview(pdu.bytes, 24), at: pdu.at,
+        ...(pdu.packet === undefined ? {} : { packet: pdu.packet }),
+      });
+    }
+  }
+
+  private limitError(handler: StageHandler, l: Lanestate, what: string): DecodeError {
+    return new DecodeError({
+      code: 'LIMIT_EXCEEDED', layer: handler.framing, pdu: 'stream', field: 'length', offset: l.buf.offset,
+      reason: `${what} exceeds the ${this.limits.maxPending}-byte limit`,
+    });
+  }
+
+  private failFraming(l: Lanestate, dir: Dir, lane: Lane, e: unknown): void {
+    if (!(e instanceof DecodeError)) throw e;
+    const origin = l.buf.origin(l.buf.offset);
+    l.stopped = true;
+    this.emit({
+      type: 'decode-error', stage: this.stage, dir, lane, phase: 'framing', error: e.toJSON(),
+      head: hexPreview(l.buf.view(), 24), ...origin,
+    });
+  }
+
+  /** At a close or end, bytes still waiting for the rest of their PDU are reported as truncated. */
+  private reportPartial(dir: Dir, lane: Lane): void {
+    const l = this.lanes.get(`${dir}/${lane}`);
+    const handler = this.handlers.get(this.stage);
+    if (!l || l.stopped || l.buf.length === 0 || !handler) return;
+    this.failFraming(l, dir, lane, new DecodeError({
+      code: 'NOT_ENOUGH_BYTES', layer: handler.framing, pdu: 'stream', field: 'PDU', offset: l.buf.offset,
+      reason: `the stream ended inside a PDU: ${l.buf.length} bytes of an incomplete PDU`,
+    }));
+  }
+
+  /** Bytes for a stage this version does not decode: counted and reported as one opaque run. */
+  private opaque(l: Lanestate, dir: Dir, lane: Lane): void {
+    const n = l.buf.length;
+    if (n === 0) return;
+    const offset = l.buf.offset;
+    const origin = l.buf.origin(offset);
+    l.buf.take(n);
+    if (l.opaque) l.opaque.length += n;
+    else l.opaque = { offset, length: n, ...origin };
+  }
+
+  private flushOpaque(dir: Dir, lane: Lane): void {
+    const l = this.lanes.get(`${dir}/${lane}`);
+    if (!l?.opaque) return;
+    this.emit({ type: 'opaque', stage: this.stage, dir, lane, ...l.opaque });
+    l.opaque = undefined;
+  }
+}

@@ -1,0 +1,142 @@
+// Live driver: resolves, connects, runs the ClientScript over node:net and feeds every byte both
+// ways into the HandshakeTracker. The driver owns the clock and the timeouts; nothing else does.
+import { lookup } from 'node:dns/promises';
+import { isIP, Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { HandshakeTracker } from '../analyze/tracker.js';
+import { diagnose, type Verdict } from '../analyze/diagnose.js';
+import type { TrackerEvent } from '../analyze/events.js';
+import type { TcpWhat, TrackerInput } from '../analyze/input.js';
+import { ClientScript, type ScriptAction, type ScriptOptions } from './client-script.js';
+
+export interface ProbeOptions extends ScriptOptions {
+  host: string;
+  port: number;
+  /** 4 or 6 to force an address family; 0 (default) takes the resolver's first answer */
+  family?: 0 | 4 | 6;
+  connectTimeoutMs: number;
+  /** longest wait for the next byte within a stage */
+  stageTimeoutMs: number;
+}
+
+export interface ProbeResult {
+  target: { host: string; port: number; address?: string; family?: 4 | 6 };
+  requestedProtocols?: number;
+  events: TrackerEvent[];
+  verdict: Verdict;
+  /** TCP connections opened */
+  connections: number;
+  startedAt: number;
+  durationMs: number;
+}
+
+const now = (): number => performance.timeOrigin + performance.now();
+
+function tcpFailure(code: string | undefined): TcpWhat {
+  if (code === 'ECONNREFUSED') return 'refused';
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'EADDRNOTAVAIL') return 'unreachable';
+  return 'no-answer';
+}
+
+async function resolve(host: string, family: 0 | 4 | 6): Promise<{ ok: true; addresses: string[] } | { ok: false; error: string }> {
+  if (isIP(host)) return { ok: true, addresses: [host] };
+  try {
+    const all = await lookup(host, { all: true, family });
+    return all.length ? { ok: true, addresses: all.map((a) => a.address) } : { ok: false, error: 'ENODATA' };
+  } catch (e) {
+    return { ok: false, error: (e as NodeJS.ErrnoException).code ?? String(e) };
+  }
+}
+
+export async function probe(opts: ProbeOptions): Promise<ProbeResult> {
+  const startedAt = now();
+  const tracker = new HandshakeTracker();
+  const script = new ClientScript(opts);
+  const result = (target: ProbeResult['target'], connections: number): ProbeResult => ({
+    target,
+    ...(opts.requestedProtocols === undefined ? {} : { requestedProtocols: opts.requestedProtocols }),
+    events: tracker.events,
+    verdict: diagnose(tracker.events, 'live'),
+    connections,
+    startedAt,
+    durationMs: now() - startedAt,
+  });
+
+  const family = opts.family ?? 0;
+  const resolved = await resolve(opts.host, family);
+  if (!isIP(opts.host)) {
+    tracker.push(resolved.ok
+      ? { kind: 'resolve', host: opts.host, ok: true, addresses: resolved.addresses, at: now() }
+      : { kind: 'resolve', host: opts.host, ok: false, error: resolved.error, at: now() });
+  }
+  if (!resolved.ok) return result({ host: opts.host, port: opts.port }, 0);
+  const address = resolved.addresses[0]!;
+  const target = { host: opts.host, port: opts.port, address, family: isIP(address) as 4 | 6 };
+
+  await new Promise<void>((done) => {
+    const socket = new Socket();
+    let finished = false;
+    let connected = false;
+    let timer: NodeJS.Timeout | undefined;
+    const feed = (input: TrackerInput): TrackerEvent[] => tracker.push(input);
+    const finish = (): void => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      socket.destroy();
+      done();
+    };
+    const arm = (ms: number, onTimeout: () => void): void => {
+      clearTimeout(timer);
+      timer = setTimeout(onTimeout, ms);
+    };
+    const act = (actions: ScriptAction[]): void => {
+      for (const a of actions) {
+        if (a.kind === 'send') {
+          feed({ kind: 'data', dir: 'c2s', lane: 'wire', bytes: a.bytes, at: now() });
+          socket.write(a.bytes);
+        } else {
+          feed({ kind: 'end', how: 'probe-done', detail: a.reason, at: now() });
+          socket.end();
+          finish();
+          return;
+        }
+      }
+    };
+    const stageTimeout = (): void => {
+      feed({ kind: 'end', how: 'timeout', detail: `no data for ${opts.stageTimeoutMs} ms`, at: now() });
+      finish();
+    };
+
+    feed({ kind: 'tcp', what: 'syn', at: now() });
+    arm(opts.connectTimeoutMs, () => {
+      feed({ kind: 'tcp', what: 'no-answer', detail: `connect timed out after ${opts.connectTimeoutMs} ms`, at: now() });
+      finish();
+    });
+    socket.on('connect', () => {
+      connected = true;
+      feed({ kind: 'tcp', what: 'connected', at: now() });
+      arm(opts.stageTimeoutMs, stageTimeout);
+      act(script.start());
+    });
+    socket.on('data', (bytes: Buffer) => {
+      if (finished) return;
+      arm(opts.stageTimeoutMs, stageTimeout);
+      const evs = feed({ kind: 'data', dir: 's2c', lane: 'wire', bytes: new Uint8Array(bytes), at: now() });
+      act(script.next(evs));
+    });
+    socket.on('end', () => {
+      if (finished) return;
+      feed({ kind: 'close', dir: 's2c', how: 'fin', at: now() });
+      finish();
+    });
+    socket.on('error', (e: NodeJS.ErrnoException) => {
+      if (finished) return;
+      if (connected) feed({ kind: 'close', dir: 's2c', how: 'rst', at: now() });
+      else feed({ kind: 'tcp', what: tcpFailure(e.code), detail: e.code ?? e.message, at: now() });
+      finish();
+    });
+    socket.connect({ host: address, port: opts.port });
+  });
+  return result(target, 1);
+}

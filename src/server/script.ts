@@ -1,0 +1,74 @@
+// Sans-IO scenario scripts: what the scripted server does in answer to a Client X.224 Connection
+// Request ([MS-RDPBCGR] 2.2.1.1). One ScriptRun per connection; the server executes its effects.
+import { DecodeError } from '../wire/errors.js';
+import { decodeConnectionRequest, type ConnectionRequest } from '../x224/connection-request.js';
+import { findTpktSize } from '../x224/tpkt.js';
+
+/** Bytes to send, fixed or computed from the client's decoded request. */
+export type Reply = Uint8Array | ((req: ConnectionRequest | undefined) => Uint8Array);
+
+/**
+ * One server action. A script that ends without `close` keeps the connection open, reading and
+ * ignoring whatever the client sends, until the client leaves (or the server's idle limit).
+ */
+export type Step =
+  /** wait for one complete TPKT holding a Connection Request; anything else closes (FIN) */
+  | { await: 'request' }
+  /** write the reply; with byteEveryMs, one byte at a time with that pause between bytes */
+  | { send: Reply; byteEveryMs?: number }
+  /** end the connection: FIN (graceful close) or RST (reset) */
+  | { close: 'fin' | 'rst' };
+
+/** What the I/O layer performs, in order. */
+export type Effect = { write: Uint8Array } | { sleep: number } | { close: 'fin' | 'rst' };
+
+export class ScriptRun {
+  private next = 0;
+  private pending = new Uint8Array(0);
+  private request: ConnectionRequest | undefined;
+  private ended = false;
+
+  constructor(private readonly script: readonly Step[]) {}
+
+  /** Effects to perform on connect, up to the first step that needs client bytes. */
+  start(): Effect[] {
+    return this.run();
+  }
+
+  /** Client bytes arrived; returns the effects they unlock (none while more bytes are needed). */
+  receive(bytes: Uint8Array): Effect[] {
+    const step = this.script[this.next];
+    if (this.ended || !step || !('await' in step)) return [];
+    const joined = new Uint8Array(this.pending.length + bytes.length);
+    joined.set(this.pending);
+    joined.set(bytes, this.pending.length);
+    this.pending = joined;
+    try {
+      const size = findTpktSize(joined);
+      if (size === undefined || joined.length < size) return [];
+      this.request = decodeConnectionRequest(joined.subarray(0, size));
+    } catch (e) {
+      if (!(e instanceof DecodeError)) throw e;
+      return this.stop({ close: 'fin' });
+    }
+    this.pending = new Uint8Array(0);
+    this.next++;
+    return this.run();
+  }
+
+  private stop(effect: Effect): Effect[] {
+    this.ended = true;
+    return [effect];
+  }
+
+  private run(): Effect[] {
+    const out: Effect[] = [];
+    for (let step = this.script[this.next]; step && !('await' in step); step = this.script[++this.next]) {
+      if ('close' in step) return [...out, ...this.stop({ close: step.close })];
+      const bytes = typeof step.send === 'function' ? step.send(this.request) : step.send;
+      if (step.byteEveryMs === undefined) out.push({ write: bytes });
+      else bytes.forEach((b, i) => out.push(...(i ? [{ sleep: step.byteEveryMs! }] : []), { write: Uint8Array.of(b) }));
+    }
+    return out;
+  }
+}
