@@ -11,7 +11,7 @@ import { x224Succeeded } from './rules/beyond.js';
 import type { StageName } from './stages.js';
 import { STAGE_HANDLERS } from './stages/index.js';
 import type { ClientShows, Verdict } from './verdict.js';
-import { hexN } from '../wire/hex.js';
+import { CLIENT_DISCONNECT, describeCode, EXTENDED_REASON } from '../codes/index.js';
 
 export type { Verdict } from './verdict.js';
 
@@ -31,8 +31,16 @@ function clientShowsFor(r: RuleResult): ClientShows | undefined {
     basis: 'inferred',
     why: `catalogue row ${row.id}: a Windows client facing this failure reports it so (failure-catalogue §1); rdpscope saw the server side, not the client's dialog`,
   };
-  if (cs.code !== undefined) shows.code = hexN(cs.code, 1);
-  if (cs.extended !== undefined) shows.extended = hexN(cs.extended, 1);
+  if (cs.code !== undefined) {
+    const d = describeCode(CLIENT_DISCONNECT, cs.code);
+    shows.code = d.hex;
+    if (d.known) shows.codeName = d.name;
+  }
+  if (cs.extended !== undefined) {
+    const d = describeCode(EXTENDED_REASON, cs.extended);
+    shows.extended = d.hex;
+    if (d.known) shows.extendedName = d.name;
+  }
   return shows;
 }
 

@@ -97,7 +97,7 @@ export class HandshakeTracker {
         this.onData(input.dir, input.lane, input.bytes, w);
         return;
       case 'close':
-        this.flushOpaque(input.dir, 'wire');
+        this.flushAllOpaque();
         this.reportPartial(input.dir, 'wire');
         this.closed.add(input.dir);
         this.emit({ type: 'closed', dir: input.dir, how: input.how, stage: this.stage, streamOffset: this.lane(input.dir, 'wire').buf.end, ...w });
@@ -107,9 +107,9 @@ export class HandshakeTracker {
         this.emit({ type: 'gap', dir: input.dir, bytes: input.bytes, stage: this.stage, ...w });
         return;
       case 'end':
+        this.flushAllOpaque();
         for (const l of this.lanes.keys()) {
           const [dir, lane] = l.split('/') as [Dir, Lane];
-          this.flushOpaque(dir, lane);
           this.reportPartial(dir, lane);
         }
         this.emit({ type: 'end', how: input.how, stage: this.stage, ...(input.detail ? { detail: input.detail } : {}), ...w });
@@ -219,10 +219,12 @@ export class HandshakeTracker {
     else l.opaque = { offset, length: n, ...origin };
   }
 
-  private flushOpaque(dir: Dir, lane: Lane): void {
-    const l = this.lanes.get(`${dir}/${lane}`);
-    if (!l?.opaque) return;
-    this.emit({ type: 'opaque', stage: this.stage, dir, lane, ...l.opaque });
-    l.opaque = undefined;
+  private flushAllOpaque(): void {
+    for (const [key, l] of this.lanes) {
+      if (!l.opaque) continue;
+      const [dir, lane] = key.split('/') as [Dir, Lane];
+      this.emit({ type: 'opaque', stage: this.stage, dir, lane, ...l.opaque });
+      l.opaque = undefined;
+    }
   }
 }

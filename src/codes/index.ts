@@ -34,7 +34,7 @@ export interface CodeFamily {
 
 /** In the order `explain` lists interpretations: what a user sees first, wire codes after. */
 export const CODE_FAMILIES: readonly CodeFamily[] = [
-  { id: 'disc', title: 'Client error code', source: 'Win32 IMsTscAxEvents::OnDisconnected', table: CLIENT_DISCONNECT },
+  { id: 'disc', title: 'Error code', source: 'Win32 IMsTscAxEvents::OnDisconnected', table: CLIENT_DISCONNECT },
   { id: 'extended', title: 'Extended error code', source: 'Win32 IMsRdpClient::ExtendedDisconnectReason', table: EXTENDED_REASON },
   { id: 'errinfo', title: 'Set Error Info', source: 'MS-RDPBCGR 2.2.5.1.1', table: ERRINFO },
   { id: 'eua', title: 'Early User Authorization', source: 'MS-RDPBCGR 2.2.10.2', table: EUA_RESULT },

@@ -1,0 +1,56 @@
+// rdpscope demo: the embedded default. Analyzes the bundled captures, then starts scenario servers
+// on loopback and probes them, so one command shows everything with no network and no setup.
+import { readdirSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Argv } from 'yargs';
+import type { Command } from '../command.js';
+import { EXIT } from '../io.js';
+import { analyzeCommand } from './analyze.js';
+import { probeCommand } from './probe.js';
+import { startScenarioServer } from '../../server/server.js';
+import { style } from '../../report/style.js';
+
+interface DemoArgs {
+  json: boolean;
+}
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+/** scenarios probed by the demo: the classic 0x904/0x7 close, "NLA required", and a success */
+const DEMO_SCENARIOS = ['close-after-request', 'neg-failure-5', 'ok'];
+
+function bundledCaptures(): string[] {
+  return ['fixtures/pcaps', 'fixtures/lab'].flatMap((d) => {
+    try {
+      return readdirSync(join(ROOT, d)).filter((f) => /\.pcap(ng)?$/.test(f)).sort().map((f) => join(ROOT, d, f));
+    } catch {
+      return [];
+    }
+  });
+}
+
+export const demoCommand: Command<DemoArgs> = {
+  command: 'demo',
+  describe: 'analyze the bundled captures and probe built-in scenario servers on loopback',
+  builder: (y: Argv) => y.option('json', { type: 'boolean', default: false, describe: 'NDJSON output' }) as unknown as Argv<DemoArgs>,
+
+  async run(a, io) {
+    const s = style(io.color);
+    const files = bundledCaptures();
+    if (!a.json) io.out(s.bold(`== analyze: ${files.length} bundled captures ==\n\n`));
+    await analyzeCommand.run({ files: files.map((f) => relative(process.cwd(), f) || f), port: [3389], json: a.json, bytes: false }, io);
+    for (const scenario of DEMO_SCENARIOS) {
+      const server = await startScenarioServer({ scenario });
+      try {
+        if (!a.json) io.out(s.bold(`\n== probe: scenario server "${scenario}" on ${server.host}:${server.port} ==\n\n`));
+        await probeCommand.run({
+          target: `${server.host}:${server.port}`, port: server.port, legacy: false, 'enumerate-protocols': false,
+          'connect-timeout': 2000, timeout: 2000, ipv4: false, ipv6: false, json: a.json, bytes: false,
+        }, io);
+      } finally {
+        await server.close();
+      }
+    }
+    return EXIT.OK;
+  },
+};

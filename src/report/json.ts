@@ -1,0 +1,28 @@
+// JSON output. Field names are stable (documented in README "JSON output"); Uint8Array values are
+// written as hex strings. Schema ids carry a version: rdpscope/<kind>/<n>.
+import type { TrackerEvent } from '../analyze/events.js';
+import { negotiationSummary, type NegotiationSummary } from '../analyze/summary.js';
+import type { Verdict } from '../analyze/verdict.js';
+import { timeline, type TimelineEntry } from './timeline.js';
+
+export const SCHEMA = {
+  probe: 'rdpscope/probe/1',
+  connection: 'rdpscope/connection/1',
+  enumeration: 'rdpscope/enumeration/1',
+  captureIssue: 'rdpscope/capture-issue/1',
+} as const;
+
+export interface ConnectionReport {
+  negotiation: NegotiationSummary;
+  verdict: Verdict;
+  timeline: TimelineEntry[];
+}
+
+export function connectionReport(events: readonly TrackerEvent[], verdict: Verdict): ConnectionReport {
+  return { negotiation: negotiationSummary(events), verdict, timeline: timeline(events) };
+}
+
+/** JSON.stringify with byte arrays as hex and no undefined members. */
+export function toJson(value: unknown, pretty = false): string {
+  return JSON.stringify(value, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v), pretty ? 2 : undefined);
+}

@@ -1,0 +1,75 @@
+// Compact human report: one timeline per connection, then the verdict with evidence and remedy.
+import type { TrackerEvent } from '../analyze/events.js';
+import type { Verdict } from '../analyze/verdict.js';
+import { style, type Style } from './style.js';
+import { timeline, type TimelineEntry } from './timeline.js';
+
+export interface TextOptions {
+  color: boolean;
+  /** include the first bytes of each PDU */
+  bytes?: boolean;
+}
+
+function ms(t: number): string {
+  return t < 10 ? `+${t.toFixed(2)}ms` : t < 1000 ? `+${t.toFixed(1)}ms` : `+${(t / 1000).toFixed(3)}s`;
+}
+
+function arrow(e: TimelineEntry): string {
+  return e.dir === 'c2s' ? 'C→S' : e.dir === 's2c' ? 'S→C' : '   ';
+}
+
+function line(e: TimelineEntry, s: Style, bytes: boolean): string {
+  const where = [e.packet !== undefined ? `pkt ${e.packet}` : '', e.offset !== undefined ? `@${e.offset}` : ''].filter(Boolean).join(' ');
+  const paint = e.level === 'error' ? s.red : e.level === 'warn' ? s.yellow : (x: string) => x;
+  const head = `  ${s.dim(ms(e.t).padStart(10))}  ${e.stage.padEnd(6)} ${arrow(e)}  ${paint(e.what)}`;
+  const tail = [e.detail, where ? s.dim(`(${where})`) : ''].filter(Boolean).join(' ');
+  const out = tail ? `${head}: ${tail}` : head;
+  return bytes && e.bytes ? `${out}\n${' '.repeat(24)}${s.dim(e.bytes)}` : out;
+}
+
+function statusWord(v: Verdict, s: Style): string {
+  if (v.status === 'ok') return s.green(s.bold('OK'));
+  if (v.status === 'failed') return s.red(s.bold(`FAILED at ${v.failedStage}`));
+  return s.yellow(s.bold('UNDETERMINED'));
+}
+
+export function renderVerdict(v: Verdict, s: Style): string[] {
+  const out: string[] = [];
+  out.push(`  ${statusWord(v, s)}  ${v.summary}`);
+  if (v.row) out.push(`  ${s.dim('catalogue')}  row ${v.row.id}: ${v.row.title}`);
+  if (v.cause) out.push(`  ${s.dim('cause')}      ${v.cause}`);
+  const reached = v.stagesReached.join(' → ') || '-';
+  out.push(`  ${s.dim('stages')}     ${reached}${v.lastCompletedStage ? ` (last completed: ${v.lastCompletedStage})` : ''}`);
+  if (v.endedBy) {
+    const pkt = v.endedBy.packet !== undefined ? `, packet ${v.endedBy.packet}` : '';
+    out.push(`  ${s.dim('ended by')}   ${v.endedBy.who} (${v.endedBy.how}${pkt})`);
+  }
+  if (v.evidence.length) {
+    out.push(`  ${s.dim('evidence')}`);
+    for (const e of v.evidence) {
+      const where = [e.packet !== undefined ? `packet ${e.packet}` : '', e.offset !== undefined ? `byte ${e.offset}` : ''].filter(Boolean).join(', ');
+      out.push(`    ${e.basis === 'observed' ? s.cyan('observed') : s.yellow('inferred')}  ${e.text}${where ? s.dim(` [${where}]`) : ''}`);
+      if (e.bytes) out.push(`              ${s.dim(e.bytes)}`);
+    }
+  }
+  if (v.clientShows) {
+    const c = v.clientShows;
+    const code = [c.code && `error code ${c.code}${c.codeName ? ` ${c.codeName}` : ''}`, c.extended && `extended ${c.extended}${c.extendedName ? ` ${c.extendedName}` : ''}`].filter(Boolean).join(', ');
+    out.push(`  ${s.dim('client shows')} ${code ? `${s.bold(code)}: ` : ''}${c.text} ${s.dim(`(${c.basis}: ${c.why})`)}`);
+  }
+  for (const f of v.findings) out.push(`  ${f.severity === 'info' ? s.dim('note') : s.yellow(f.severity)}  ${f.text}${f.row ? s.dim(` (row ${f.row})`) : ''}`);
+  if (v.remedy.length) {
+    out.push(`  ${s.dim('remedy')}`);
+    v.remedy.forEach((r, i) => out.push(`    ${i + 1}. ${r}`));
+  }
+  if (v.analysedThrough && v.stagesReached.length && v.stagesReached[v.stagesReached.length - 1] !== v.analysedThrough && v.status !== 'failed') {
+    out.push(s.dim(`  (this version decodes stages up to ${v.analysedThrough}; later stages are tracked, not decoded)`));
+  }
+  return out;
+}
+
+export function renderConnection(title: string, events: readonly TrackerEvent[], verdict: Verdict, opts: TextOptions): string {
+  const s = style(opts.color);
+  const lines = [s.bold(title), ...timeline(events).map((e) => line(e, s, opts.bytes ?? false)), '', ...renderVerdict(verdict, s)];
+  return `${lines.join('\n')}\n`;
+}

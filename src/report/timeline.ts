@@ -1,0 +1,71 @@
+// Events → timeline entries: the model both the text and JSON renderers print.
+import type { TrackerEvent } from '../analyze/events.js';
+import type { StageName } from '../analyze/stages.js';
+import { describePdu } from './pdu-text.js';
+
+export interface TimelineEntry {
+  /** milliseconds since the first event of the connection */
+  t: number;
+  stage: StageName | '';
+  dir?: 'c2s' | 's2c';
+  what: string;
+  detail: string;
+  packet?: number;
+  offset?: number;
+  length?: number;
+  bytes?: string;
+  /** marks entries that are failures or warnings */
+  level: 'info' | 'warn' | 'error';
+}
+
+const TCP_TEXT: Record<string, string> = {
+  syn: 'SYN (connect started)',
+  'syn-ack': 'SYN/ACK: connection accepted',
+  connected: 'connected',
+  refused: 'connection refused (RST)',
+  unreachable: 'host unreachable',
+  'no-answer': 'no answer to SYN',
+  midstream: 'capture starts mid-connection',
+};
+
+export function timeline(events: readonly TrackerEvent[]): TimelineEntry[] {
+  const t0 = events[0]?.at ?? 0;
+  const out: TimelineEntry[] = [];
+  for (const e of events) {
+    const base = { t: Math.max(0, e.at - t0), ...(e.packet === undefined ? {} : { packet: e.packet }) };
+    switch (e.type) {
+      case 'resolve':
+        out.push({ ...base, stage: 'resolve', what: e.ok ? 'resolved' : 'resolve failed', detail: e.ok ? `${e.host} → ${e.addresses?.join(', ')}` : `${e.host}: ${e.error}`, level: e.ok ? 'info' : 'error' });
+        break;
+      case 'tcp': {
+        const bad = e.what === 'refused' || e.what === 'unreachable' || e.what === 'no-answer';
+        out.push({ ...base, stage: 'tcp', what: TCP_TEXT[e.what] ?? e.what, detail: e.detail ?? '', level: bad ? 'error' : 'info' });
+        break;
+      }
+      case 'pdu':
+        out.push({ ...base, stage: e.stage, dir: e.dir, what: e.name, detail: describePdu(e.name, e.value), offset: e.offset, length: e.length, bytes: e.head, level: 'info' });
+        break;
+      case 'decode-error':
+        out.push({ ...base, stage: e.stage, dir: e.dir, what: e.phase === 'framing' ? 'undecodable bytes' : `malformed ${e.error.pdu}`, detail: `${e.error.field} at byte ${e.error.offset}: ${e.error.reason}`, offset: e.error.offset, bytes: e.head, level: 'error' });
+        break;
+      case 'warning':
+        out.push({ ...base, stage: e.stage, what: 'warning', detail: e.message, level: 'warn' });
+        break;
+      case 'opaque':
+        out.push({ ...base, stage: e.stage, dir: e.dir, what: `${e.length} bytes`, detail: `${e.stage} (not decoded by this version)`, offset: e.offset, length: e.length, level: 'info' });
+        break;
+      case 'closed':
+        out.push({ ...base, stage: e.stage, dir: e.dir, what: e.how === 'rst' ? 'RST' : 'FIN', detail: `${e.dir === 's2c' ? 'server' : 'client'} ${e.how === 'rst' ? 'reset' : 'closed'} the connection`, level: e.dir === 's2c' ? 'warn' : 'info' });
+        break;
+      case 'gap':
+        out.push({ ...base, stage: e.stage, dir: e.dir, what: 'gap', detail: `${e.bytes} bytes missing from the capture`, level: 'warn' });
+        break;
+      case 'end':
+        out.push({ ...base, stage: e.stage, what: e.how, detail: e.detail ?? '', level: e.how === 'timeout' ? 'error' : 'info' });
+        break;
+      case 'stage':
+        break;
+    }
+  }
+  return out;
+}
