@@ -5,7 +5,7 @@ import { decodeConnectionRequest, type ConnectionRequest } from '../x224/connect
 import { findTpktSize } from '../x224/tpkt.js';
 
 /** Bytes to send, fixed or computed from the client's decoded request. */
-export type Reply = Uint8Array | ((req: ConnectionRequest | undefined) => Uint8Array);
+export type Reply = Uint8Array | ((req: ConnectionRequest) => Uint8Array);
 
 /**
  * One server action. A script that ends without `close` keeps the connection open, reading and
@@ -56,6 +56,22 @@ export class ScriptRun {
     return this.run();
   }
 
+  private writes(step: { send: Reply; byteEveryMs?: number }): Effect[] {
+    let bytes = step.send;
+    if (typeof bytes === 'function') {
+      if (!this.request) throw new Error('scenario bug: a computed reply must follow { await: \'request\' }');
+      bytes = bytes(this.request);
+    }
+    const pause = step.byteEveryMs;
+    if (pause === undefined) return [{ write: bytes }];
+    const out: Effect[] = [];
+    bytes.forEach((b, i) => {
+      if (i > 0) out.push({ sleep: pause });
+      out.push({ write: Uint8Array.of(b) });
+    });
+    return out;
+  }
+
   private stop(effect: Effect): Effect[] {
     this.ended = true;
     return [effect];
@@ -65,9 +81,7 @@ export class ScriptRun {
     const out: Effect[] = [];
     for (let step = this.script[this.next]; step && !('await' in step); step = this.script[++this.next]) {
       if ('close' in step) return [...out, ...this.stop({ close: step.close })];
-      const bytes = typeof step.send === 'function' ? step.send(this.request) : step.send;
-      if (step.byteEveryMs === undefined) out.push({ write: bytes });
-      else bytes.forEach((b, i) => out.push(...(i ? [{ sleep: step.byteEveryMs! }] : []), { write: Uint8Array.of(b) }));
+      out.push(...this.writes(step));
     }
     return out;
   }

@@ -24,12 +24,15 @@ export const x224Succeeded: Rule = (f) => {
   if (next === 'x224') return undefined;
   if (by?.how === 'probe-done' || (c2s > 0 && s2c > 0)) {
     if (c2s + s2c > 0) ev.push(evidence('observed', `${next} stage carried ${c2s} bytes from the client and ${s2c} from the server (not decoded by this version)`));
-    return { status: 'ok', summary: by?.how === 'probe-done' ? base : `${base}; the connection went on into ${next}`, evidence: ev, endedBy: by, findings };
+    return {
+      status: 'ok', summary: by?.how === 'probe-done' ? base : `${base}; the connection went on into ${next}`,
+      evidence: ev, endedBy: by, findings, ...(legacy ? { row: 12 } : {}),
+    };
   }
   ev.push(evidence('observed', `in ${next}: ${c2s} bytes from the client, ${s2c} from the server; then ${describeEnd(by)}`));
   return {
     status: 'undetermined',
     summary: `${base}; the connection ended in ${next}, which this version does not decode`,
-    evidence: ev, endedBy: by, findings,
+    evidence: ev, endedBy: by, findings, ...(legacy ? { row: 12 } : {}),
   };
 };

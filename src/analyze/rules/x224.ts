@@ -24,7 +24,8 @@ const badReply: Rule = (f) => {
   const err = f.decodeErrors.find((e) => e.stage === 'x224' && e.dir === 's2c');
   if (!err) return undefined;
   const where = { ...err, offset: err.error.offset };
-  if (err.phase === 'framing') {
+  const cutConfirm = err.error.code === 'NOT_ENOUGH_BYTES' && /^03 00 .. .. .. d/.test(err.head);
+  if (err.phase === 'framing' && !cutConfirm) {
     const looks = sniffReply(err.head);
     return {
       status: 'failed', failedStage: 'x224', row: 5,
@@ -36,7 +37,9 @@ const badReply: Rule = (f) => {
   }
   return {
     status: 'failed', failedStage: 'x224', row: 11,
-    summary: `malformed Connection Confirm: ${err.error.field}: ${err.error.reason}`,
+    summary: cutConfirm
+      ? `the server closed in the middle of its Connection Confirm: ${err.error.reason}`
+      : `malformed Connection Confirm: ${err.error.field}: ${err.error.reason}`,
     cause: 'the server or a middlebox sent a Confirm that does not follow MS-RDPBCGR 2.2.1.2',
     evidence: [...requestEvidence(f), evidence('observed', `${err.error.pdu}: ${err.error.field} at byte ${err.error.offset}: ${err.error.reason}`, where, err.head)],
     endedBy: endedBy(f) ?? { who: 'server', how: 'protocol-error', at: err.at },
@@ -49,7 +52,7 @@ const negotiationFailure: Rule = (f) => {
   const d = describeFailureCode(neg.failureCode);
   return {
     status: 'failed', failedStage: 'x224', row: FAILURE_ROW[neg.failureCode] ?? 11,
-    summary: `the server refused the requested security protocols: RDP_NEG_FAILURE ${d.name} (${neg.failureCode})`,
+    summary: `the server refused the requested security protocols: RDP_NEG_FAILURE ${d.known ? `${d.name} (${neg.failureCode})` : d.name}`,
     cause: d.meaning,
     evidence: [
       ...requestEvidence(f),

@@ -1,0 +1,99 @@
+// Scenario server: runs one scenario script per TCP connection on loopback (docs/architecture.md,
+// src/server/; failure-catalogue rows 4-12). Bounded: connection cap, per-connection idle limit.
+import net from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { findScenario, SCENARIOS } from './scenarios.js';
+import { ScriptRun, type Effect } from './script.js';
+
+export interface ScenarioServerOptions {
+  /** scenario name (see SCENARIOS) */
+  scenario: string;
+  host?: string;
+  /** 0 picks a free port */
+  port?: number;
+  /** bind addresses outside 127.0.0.0/8 and ::1 (only for network namespaces tests create) */
+  allowNonLoopback?: boolean;
+  /** concurrent connections beyond this are closed on accept */
+  maxConnections?: number;
+  /** a connection with no traffic either way for this long is destroyed */
+  idleMs?: number;
+}
+
+export interface ScenarioServer {
+  host: string;
+  port: number;
+  /** connections open right now */
+  readonly connections: number;
+  /** stops listening and destroys every open connection */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_MAX_CONNECTIONS = 1024;
+export const DEFAULT_IDLE_MS = 60_000;
+
+const LOOPBACK = new net.BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+
+export function isLoopback(host: string): boolean {
+  if (host === 'localhost') return true;
+  const family = net.isIP(host);
+  return family !== 0 && LOOPBACK.check(host, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+async function perform(socket: net.Socket, effects: Effect[]): Promise<void> {
+  for (const e of effects) {
+    if (socket.destroyed) return;
+    if ('sleep' in e) await sleep(e.sleep);
+    else if ('write' in e) socket.write(e.write);
+    else if (e.close === 'rst') socket.resetAndDestroy();
+    else socket.end();
+  }
+}
+
+function serve(socket: net.Socket, run: ScriptRun, idleMs: number): void {
+  // effects run strictly in order, even when client bytes arrive during a paced send
+  let queue = Promise.resolve();
+  const enqueue = (effects: Effect[]): void => {
+    if (effects.length) queue = queue.then(() => perform(socket, effects));
+  };
+  socket.setTimeout(idleMs, () => socket.destroy());
+  socket.on('error', () => { /* ECONNRESET/EPIPE: the client left; 'close' follows */ });
+  socket.on('data', (chunk: Buffer) => enqueue(run.receive(chunk)));
+  enqueue(run.start());
+}
+
+export function startScenarioServer(opts: ScenarioServerOptions): Promise<ScenarioServer> {
+  const scenario = findScenario(opts.scenario);
+  if (!scenario) {
+    return Promise.reject(new Error(`unknown scenario "${opts.scenario}" (known: ${SCENARIOS.map((s) => s.name).join(', ')})`));
+  }
+  const host = opts.host ?? '127.0.0.1';
+  if (!opts.allowNonLoopback && !isLoopback(host)) {
+    return Promise.reject(new Error(`refusing to bind ${host}: the scenario server listens on loopback only (127.0.0.0/8, ::1, localhost)`));
+  }
+  const idleMs = opts.idleMs ?? DEFAULT_IDLE_MS;
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    serve(socket, new ScriptRun(scenario.behaviour), idleMs);
+  });
+  server.maxConnections = opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      const addr = server.address() as net.AddressInfo;
+      resolve({
+        host: addr.address,
+        port: addr.port,
+        get connections() { return sockets.size; },
+        close: () => new Promise<void>((done) => {
+          server.close(() => done());
+          for (const s of sockets) s.destroy();
+        }),
+      });
+    });
+  });
+}
