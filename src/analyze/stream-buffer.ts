@@ -28,6 +28,11 @@ export class StreamBuffer {
 
   view(): Uint8Array { return this.buf; }
 
+  /** Copies a leftover that is a small view into a large chunk, so the chunk can be released. */
+  compact(): void {
+    if (this.buf.length > 0 && this.buf.buffer.byteLength > 2 * this.buf.length) this.buf = this.buf.slice();
+  }
+
   /** Where the byte at absolute offset `off` came from. */
   origin(off: number): { at: number; packet?: number } {
     let hit = this.marks[0];

@@ -147,6 +147,7 @@ export class HandshakeTracker {
         return;
       }
       if (size === undefined) {
+        l.buf.compact();
         if (view.length > this.limits.maxPending) this.failFraming(l, dir, laneName, this.limitError(handler, l, 'pending bytes'));
         return;
       }
@@ -154,7 +155,10 @@ export class HandshakeTracker {
         this.failFraming(l, dir, laneName, this.limitError(handler, l, `PDU of ${size} bytes`));
         return;
       }
-      if (view.length < size) return;
+      if (view.length < size) {
+        l.buf.compact();
+        return;
+      }
       const offset = l.buf.offset;
       const origin = l.buf.origin(offset);
       const pdu: FramedPdu = { bytes: l.buf.take(size), dir, lane: laneName, offset, ...origin };

@@ -110,7 +110,7 @@ const noConfirm: Rule = (f) => {
   const serverBytes = bytesIn(f, 'x224', 's2c');
   if (by?.who === 'server') {
     const close = f.closes[0]!;
-    ev.push(evidence('observed', `${describeEnd(by)} ${f.cr ? 'after the Connection Request' : 'before any request'}, without a Connection Confirm`, { ...close, offset: close.streamOffset }));
+    ev.push(evidence('observed', `${describeEnd(by)} ${f.cr ? 'after the Connection Request' : 'before any request'}, without a Connection Confirm (${serverBytes} bytes from the server)`, close));
     return {
       status: 'failed', failedStage: 'x224', row: 4,
       summary: `the server ${by.how === 'rst' ? 'reset' : 'closed'} the connection right after the Connection Request, without a Confirm`,
@@ -130,7 +130,7 @@ const noConfirm: Rule = (f) => {
   }
   if (by?.who === 'client') {
     const close = f.closes[0]!;
-    ev.push(evidence('observed', `${describeEnd(by)} before the server answered`, { ...close, offset: close.streamOffset }));
+    ev.push(evidence('observed', `${describeEnd(by)} before the server answered`, close));
     return { status: 'undetermined', summary: 'the client gave up before the server sent a Connection Confirm', evidence: ev, endedBy: by };
   }
   ev.push(evidence('observed', `${describeEnd(by)} before a Connection Confirm was seen`, f.end ?? f.gaps[0]));

@@ -1,0 +1,285 @@
+// TCP connection table (RFC 9293): finds the RDP connections in a capture, orients them (client,
+// server), reassembles both directions and turns them into tracker inputs, connection by connection.
+// Link types: tcpdump.org/linktypes.html; IP: RFC 791 / RFC 8200.
+import type { TrackerInput } from '../analyze/input.js';
+import { isRdpConnectionRequest, isX224ConnectionRequest } from './detect.js';
+import { decodeIp, formatIp, type IpHeader } from './ip.js';
+import { NOT_IP, ipOffset } from './link.js';
+import { TcpStream } from './reassembly.js';
+import { ACK, FIN, RST, SYN, connectionKey, decodeTcp, senderSortsFirst, type TcpHeader } from './tcp.js';
+import type { CaptureIssue, CapturedPacket } from './types.js';
+
+export const DEFAULT_RDP_PORTS: readonly number[] = [3389];
+/** Connections tracked at once (RDP or not); past it the least recently active one is evicted. */
+export const MAX_FLOWS = 100_000;
+/** Malformed packets reported one by one; the rest are counted in a last issue. */
+export const MAX_PACKET_ISSUES = 100;
+
+export interface Endpoint { ip: string; port: number }
+
+export interface FlowMeta {
+  /** 1-based, in order of each TCP connection's first packet (RDP or not: Wireshark's tcp.stream + 1) */
+  id: number;
+  client: Endpoint;
+  server: Endpoint;
+  firstPacket: number;
+  firstAt: number;
+}
+
+export type FlowOutput =
+  | { type: 'start'; flow: FlowMeta }
+  | { type: 'input'; flowId: number; input: TrackerInput }
+  | { type: 'finish'; flowId: number; lastPacket: number }
+  | { type: 'issue'; issue: CaptureIssue };
+
+export interface FlowTableOptions {
+  /** server ports taken as RDP whatever the payload (default 3389) */
+  rdpPorts?: Iterable<number>;
+  maxFlows?: number;
+  /** out-of-order bytes held per direction */
+  maxHeldBytes?: number;
+}
+
+const State = { Pending: 0, Rdp: 1, Ignored: 2, Done: 3 } as const;
+type State = (typeof State)[keyof typeof State];
+
+class Flow {
+  state: State = State.Pending;
+  /** which endpoint is the client: a = the sender of the first packet; undefined until known */
+  clientIsA: boolean | undefined;
+  queue: TrackerInput[] = [];
+  readonly c2s: TcpStream;
+  readonly s2c: TcpStream;
+  syn = false;
+  synAck = false;
+  serverSeen = false;
+  refused = false;
+  /** the first packet had no SYN: the connection was picked up after its handshake */
+  midstream = false;
+  /** the client's initial sequence number, once its SYN was seen */
+  isn: number | undefined;
+  lastPacket: number;
+  lastAt: number;
+  /** LRU second chance: clock at (re)insertion and at the last packet */
+  stamp = 0;
+  used = 0;
+
+  constructor(
+    readonly id: number, readonly aLow: boolean, readonly a: Endpoint, readonly b: Endpoint,
+    readonly first: CapturedPacket, emit: (f: Flow, input: TrackerInput) => void, maxHeld: number | undefined,
+  ) {
+    this.lastPacket = first.number;
+    this.lastAt = first.at;
+    const push = (input: TrackerInput): void => emit(this, input);
+    this.c2s = new TcpStream('c2s', push, maxHeld);
+    this.s2c = new TcpStream('s2c', push, maxHeld);
+  }
+
+  get closed(): boolean {
+    return this.refused || this.c2s.reset || this.s2c.reset || (this.c2s.finished && this.s2c.finished);
+  }
+}
+
+export class FlowTable {
+  private readonly flows = new Map<string, Flow>();
+  private readonly ports: Set<number>;
+  private readonly maxFlows: number;
+  private readonly maxHeld: number | undefined;
+  private out: FlowOutput[] = [];
+  private ids = 0;
+  private clock = 0;
+  private issuesShown = 0;
+  private issuesHidden = 0;
+  private readonly badLinktypes = new Set<number>();
+
+  constructor(opts: FlowTableOptions = {}) {
+    this.ports = new Set(opts.rdpPorts ?? DEFAULT_RDP_PORTS);
+    this.maxFlows = opts.maxFlows ?? MAX_FLOWS;
+    this.maxHeld = opts.maxHeldBytes;
+  }
+
+  packet(p: CapturedPacket): FlowOutput[] {
+    const out: FlowOutput[] = (this.out = []);
+    const d = p.data;
+    const off = ipOffset(p.linktype, d);
+    if (off === NOT_IP) return out;
+    if (typeof off === 'string') {
+      if (!this.badLinktypes.has(p.linktype)) this.issue(p, off);
+      this.badLinktypes.add(p.linktype);
+      return out;
+    }
+    const ip = decodeIp(d, off);
+    if (ip === null) return out;
+    if (typeof ip === 'string') return this.issue(p, ip);
+    if (ip.proto !== 6) return out;
+    const tcp = decodeTcp(d, ip.start, ip.end, ip.wireEnd);
+    if (typeof tcp === 'string') return this.issue(p, tcp);
+
+    const fromLow = senderSortsFirst(d, ip, tcp);
+    const key = connectionKey(d, ip, tcp, fromLow);
+    let flow = this.flows.get(key);
+    const opening = (tcp.flags & (SYN | ACK)) === SYN;
+    if (flow && opening && flow.state <= State.Rdp && flow.isn !== undefined && flow.isn !== tcp.seq) {
+      this.stop(flow, flow.lastAt, 'its ports were reused by a new connection');
+    }
+    if (!flow || (opening && flow.state >= State.Ignored)) {
+      flow = this.create(key, fromLow, p, d, ip, tcp);
+    } else if (flow.state >= State.Ignored) return out;
+    else flow.used = ++this.clock;
+    flow.lastPacket = p.number;
+    flow.lastAt = p.at;
+    const payload = d.subarray(tcp.start, tcp.end);
+    const fromA = fromLow === flow.aLow;
+    if (flow.state === State.Pending) this.decide(flow, fromA, tcp, payload);
+    if (flow.state === State.Ignored || flow.clientIsA === undefined) return out;
+    if (ip.fragment && flow.state === State.Rdp) this.issue(p, 'IP fragment: fragments are not reassembled, the rest of this segment is missing');
+    this.segment(flow, fromA === flow.clientIsA, tcp, payload, p);
+    if (flow.closed) this.finish(flow);
+    return out;
+  }
+
+  /** The capture ended at `atMs`: every connection still open is flushed and ended. */
+  end(atMs: number): FlowOutput[] {
+    const out: FlowOutput[] = (this.out = []);
+    const open = [...this.flows.values()].filter((f) => f.state <= State.Rdp).sort((x, y) => x.id - y.id);
+    for (const f of open) this.stop(f, atMs);
+    if (this.issuesHidden > 0) {
+      out.push({ type: 'issue', issue: { offset: 0, reason: `${this.issuesHidden} more malformed packets not listed` } });
+    }
+    this.flows.clear();
+    return out;
+  }
+
+  private create(key: string, fromLow: boolean, p: CapturedPacket, d: Uint8Array, ip: IpHeader, tcp: TcpHeader): Flow {
+    this.flows.delete(key);
+    if (this.flows.size >= this.maxFlows) this.evict();
+    const a = { ip: formatIp(d, ip.src, ip.version), port: tcp.srcPort };
+    const b = { ip: formatIp(d, ip.dst, ip.version), port: tcp.dstPort };
+    const f = new Flow(++this.ids, fromLow, a, b, p, (fl, input) => this.deliver(fl, input), this.maxHeld);
+    // SYN: the sender is the client; SYN/ACK: the receiver is
+    if (tcp.flags & SYN) f.clientIsA = !(tcp.flags & ACK);
+    else f.midstream = true;
+    f.stamp = f.used = ++this.clock;
+    this.flows.set(key, f);
+    return f;
+  }
+
+  /**
+   * RDP or not, and who is the client. With a SYN seen: RDP if the server port is an RDP port,
+   * otherwise if the client's first payload is an RDP Connection Request. Picked up mid-stream:
+   * the sender of a Connection Request is the client, else the side on an RDP port is the server.
+   */
+  private decide(f: Flow, fromA: boolean, tcp: TcpHeader, payload: Uint8Array): void {
+    if (f.clientIsA !== undefined) {
+      const server = f.clientIsA ? f.b : f.a;
+      if (this.ports.has(server.port)) return this.accept(f);
+      if (tcp.wireLength === 0) return;
+      if (fromA === f.clientIsA && isRdpConnectionRequest(payload)) return this.accept(f);
+      return this.ignore(f);
+    }
+    const portA = this.ports.has(f.a.port);
+    const portB = this.ports.has(f.b.port);
+    if (tcp.wireLength > 0 && (isRdpConnectionRequest(payload) || ((portA || portB) && isX224ConnectionRequest(payload)))) {
+      f.clientIsA = fromA;
+    } else if ((tcp.wireLength > 0 || tcp.flags & (FIN | RST)) && (portA || portB)) {
+      f.clientIsA = portB;
+    } else if (tcp.wireLength > 0) return this.ignore(f);
+    else return;
+    this.accept(f);
+  }
+
+  private accept(f: Flow): void {
+    f.state = State.Rdp;
+    const client = f.clientIsA ? f.a : f.b;
+    const server = f.clientIsA ? f.b : f.a;
+    this.out.push({ type: 'start', flow: { id: f.id, client, server, firstPacket: f.first.number, firstAt: f.first.at } });
+    if (f.midstream) this.deliver(f, { kind: 'tcp', what: 'midstream', at: f.first.at, packet: f.first.number });
+    for (const input of f.queue) this.deliver(f, input);
+    f.queue = [];
+  }
+
+  private ignore(f: Flow): void {
+    f.state = State.Ignored;
+    f.queue = [];
+  }
+
+  private deliver(f: Flow, input: TrackerInput): void {
+    if (f.state === State.Rdp) this.out.push({ type: 'input', flowId: f.id, input });
+    else if (f.state === State.Pending) f.queue.push(input);
+  }
+
+  private segment(f: Flow, fromClient: boolean, tcp: TcpHeader, payload: Uint8Array, p: CapturedPacket): void {
+    const me = fromClient ? f.c2s : f.s2c;
+    const other = fromClient ? f.s2c : f.c2s;
+    let seq = tcp.seq;
+    if (!fromClient) f.serverSeen = true;
+    if (tcp.flags & SYN) {
+      if (fromClient && !(tcp.flags & ACK) && !f.syn) {
+        f.syn = true;
+        f.isn = seq;
+        this.deliver(f, { kind: 'tcp', what: 'syn', at: p.at, packet: p.number });
+      } else if (!fromClient && tcp.flags & ACK && !f.synAck) {
+        f.synAck = true;
+        this.deliver(f, { kind: 'tcp', what: 'syn-ack', at: p.at, packet: p.number });
+      }
+      me.syn(seq);
+      seq = (seq + 1) >>> 0;
+    }
+    if (tcp.flags & ACK) other.ack(tcp.ack, p.number, p.at);
+    if (tcp.wireLength > 0) me.segment(seq, payload, tcp.wireLength, p.number, p.at);
+    if (tcp.flags & FIN) me.finAt((seq + tcp.wireLength) >>> 0, p.number, p.at);
+    if (tcp.flags & RST) {
+      if (!fromClient && f.syn && !f.synAck && tcp.wireLength === 0) {
+        f.refused = true;
+        this.deliver(f, { kind: 'tcp', what: 'refused', at: p.at, packet: p.number });
+      } else {
+        me.rst(p.number, p.at);
+        other.flush();
+      }
+    }
+  }
+
+  /** Ends observation of a connection still open (capture end or eviction). */
+  private stop(f: Flow, at: number, detail?: string): void {
+    if (f.state === State.Pending) {
+      // still undecided: RDP only if picked up mid-stream on an RDP port
+      const midstreamOnRdpPort = f.clientIsA === undefined && (this.ports.has(f.a.port) || this.ports.has(f.b.port));
+      if (!midstreamOnRdpPort) return this.finish(f);
+      f.clientIsA = this.ports.has(f.b.port);
+      this.accept(f);
+    }
+    f.c2s.flush();
+    f.s2c.flush();
+    if (f.syn && !f.serverSeen) this.deliver(f, { kind: 'tcp', what: 'no-answer', at });
+    this.deliver(f, detail ? { kind: 'end', how: 'capture-end', at, detail } : { kind: 'end', how: 'capture-end', at });
+    this.finish(f);
+  }
+
+  private finish(f: Flow): void {
+    if (f.state === State.Rdp) this.out.push({ type: 'finish', flowId: f.id, lastPacket: f.lastPacket });
+    f.state = State.Done;
+    f.queue = [];
+  }
+
+  /** Second-chance LRU: flows used since their last pass go to the back; the first unused one goes. */
+  private evict(): void {
+    for (const [key, f] of this.flows) {
+      this.flows.delete(key);
+      if (f.used > f.stamp) {
+        f.stamp = this.clock;
+        this.flows.set(key, f);
+        continue;
+      }
+      if (f.state <= State.Rdp) this.stop(f, f.lastAt, `evicted: more than ${this.maxFlows} connections open at once`);
+      return;
+    }
+  }
+
+  private issue(p: CapturedPacket, reason: string): FlowOutput[] {
+    if (this.issuesShown < MAX_PACKET_ISSUES) {
+      this.issuesShown++;
+      this.out.push({ type: 'issue', issue: { packet: p.number, offset: p.offset, reason } });
+    } else this.issuesHidden++;
+    return this.out;
+  }
+}
