@@ -66,6 +66,10 @@ export function nlaVerdict(outcomes: readonly ProtocolOutcome[]): { nla: NlaVerd
   const plain = ['RDP', 'SSL'].map(by);
   const answered = outcomes.some((o) => o.selected !== undefined || o.failureCode !== undefined);
   if (!answered) return { nla: 'unknown', reason: 'no probe got a Connection Confirm' };
+  const demanded = plain.filter((o) => o?.failureCode === 5).map((o) => o!.protocol);
+  if (nla.length === 0 && demanded.length) {
+    return { nla: 'required', reason: `the server answers HYBRID_REQUIRED_BY_SERVER to ${demanded.join(' and ')}, yet selected neither HYBRID nor HYBRID_EX when offered (inconsistent server)` };
+  }
   if (nla.length === 0) return { nla: 'not supported', reason: 'no request offering CredSSP got HYBRID or HYBRID_EX selected' };
   const open = plain.filter((o) => o?.supported).map((o) => o!.protocol);
   if (open.length) return { nla: 'supported', reason: `CredSSP is accepted, but so is ${open.join(' and ')} without it` };

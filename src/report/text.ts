@@ -47,7 +47,8 @@ export function renderVerdict(v: Verdict, s: Style): string[] {
   if (v.evidence.length) {
     out.push(`  ${s.dim('evidence')}`);
     for (const e of v.evidence) {
-      const where = [e.packet !== undefined ? `packet ${e.packet}` : '', e.offset !== undefined ? `byte ${e.offset}` : ''].filter(Boolean).join(', ');
+      const dir = e.dir === 'c2s' ? 'C→S ' : e.dir === 's2c' ? 'S→C ' : '';
+      const where = [e.packet !== undefined ? `packet ${e.packet}` : '', e.offset !== undefined ? `${dir}byte ${e.offset}` : ''].filter(Boolean).join(', ');
       out.push(`    ${e.basis === 'observed' ? s.cyan('observed') : s.yellow('inferred')}  ${e.text}${where ? s.dim(` [${where}]`) : ''}`);
       if (e.bytes) out.push(`              ${s.dim(e.bytes)}`);
     }

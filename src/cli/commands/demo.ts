@@ -44,8 +44,8 @@ export const demoCommand: Command<DemoArgs> = {
       try {
         if (!a.json) io.out(s.bold(`\n== probe: scenario server "${scenario}" on ${server.host}:${server.port} ==\n\n`));
         await probeCommand.run({
-          target: `${server.host}:${server.port}`, port: server.port, legacy: false, 'enumerate-protocols': false,
-          'connect-timeout': 2000, timeout: 2000, ipv4: false, ipv6: false, json: a.json, bytes: false,
+          target: `${server.host}:${server.port}`, port: server.port, 'enumerate-protocols': false,
+          'connect-timeout': 2000, timeout: 2000, json: a.json, bytes: false,
         }, io);
       } finally {
         await server.close();

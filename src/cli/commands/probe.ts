@@ -16,14 +16,14 @@ interface ProbeArgs {
   target: string;
   port: number;
   protocols?: string;
-  legacy: boolean;
+  legacy?: boolean;
   cookie?: string;
   'routing-token'?: string;
   'enumerate-protocols': boolean;
   'connect-timeout': number;
   timeout: number;
-  ipv4: boolean;
-  ipv6: boolean;
+  ipv4?: boolean;
+  ipv6?: boolean;
   json: boolean;
   bytes: boolean;
 }
@@ -81,14 +81,14 @@ export const probeCommand: Command<ProbeArgs> = {
     .positional('target', { type: 'string', demandOption: true, describe: 'HOST, HOST:PORT or [IPv6]:PORT' })
     .option('port', { type: 'number', default: 3389, describe: 'port when the target has none' })
     .option('protocols', { type: 'string', describe: 'requested protocols, e.g. SSL|HYBRID|HYBRID_EX (default), RDP, 0x0b' })
-    .option('legacy', { type: 'boolean', default: false, describe: 'send a Connection Request without RDP_NEG_REQ' })
+    .option('legacy', { type: 'boolean', describe: 'send a Connection Request without RDP_NEG_REQ' })
     .option('cookie', { type: 'string', describe: 'mstshash cookie to send (e.g. a user name)' })
     .option('routing-token', { type: 'string', describe: 'routing token line to send instead of a cookie' })
     .option('enumerate-protocols', { type: 'boolean', default: false, describe: 'one connection per protocol: what the server selects for each, and whether NLA is required' })
     .option('connect-timeout', { type: 'number', default: 5000, describe: 'TCP connect timeout, ms' })
     .option('timeout', { type: 'number', default: 5000, describe: 'longest silence within a stage, ms' })
-    .option('ipv4', { alias: '4', type: 'boolean', default: false, describe: 'use IPv4' })
-    .option('ipv6', { alias: '6', type: 'boolean', default: false, describe: 'use IPv6' })
+    .option('ipv4', { alias: '4', type: 'boolean', describe: 'use IPv4' })
+    .option('ipv6', { alias: '6', type: 'boolean', describe: 'use IPv6' })
     .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' })
     .option('bytes', { type: 'boolean', default: false, describe: 'show the first bytes of each PDU' })
     .conflicts('ipv4', 'ipv6')
