@@ -29,7 +29,7 @@ function clientShowsFor(r: RuleResult): ClientShows | undefined {
   const shows: ClientShows = {
     text: cs.text,
     basis: 'inferred',
-    why: `catalogue row ${row.id}: a Windows client facing this failure reports it so (failure-catalogue §1); rdpscope saw the server side, not the client's dialog`,
+    why: `how a Windows client reports catalogue row ${row.id}; rdpscope sees the wire, not the client's dialog`,
   };
   if (cs.code !== undefined) {
     const d = describeCode(CLIENT_DISCONNECT, cs.code);

@@ -9,6 +9,11 @@ export interface CliIO {
 }
 
 export function processIO(): CliIO {
+  // a reader that goes away (`| head`) ends the output, not the program with a stack trace
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   const noColor = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
   return {
     out: (t) => { process.stdout.write(t); },

@@ -21,10 +21,9 @@ function arrow(e: TimelineEntry): string {
 function line(e: TimelineEntry, s: Style, bytes: boolean): string {
   const where = [e.packet !== undefined ? `pkt ${e.packet}` : '', e.offset !== undefined ? `@${e.offset}` : ''].filter(Boolean).join(' ');
   const paint = e.level === 'error' ? s.red : e.level === 'warn' ? s.yellow : (x: string) => x;
-  const head = `  ${s.dim(ms(e.t).padStart(10))}  ${e.stage.padEnd(6)} ${arrow(e)}  ${paint(e.what)}`;
-  const tail = [e.detail, where ? s.dim(`(${where})`) : ''].filter(Boolean).join(' ');
-  const out = tail ? `${head}: ${tail}` : head;
-  return bytes && e.bytes ? `${out}\n${' '.repeat(24)}${s.dim(e.bytes)}` : out;
+  const head = `  ${s.dim(ms(e.t).padStart(10))}  ${e.stage.padEnd(11)} ${arrow(e)}  ${paint(e.what)}`;
+  const out = [e.detail ? `${head}: ${e.detail}` : head, where ? s.dim(`(${where})`) : ''].filter(Boolean).join(' ');
+  return bytes && e.bytes ? `${out}\n${' '.repeat(31)}${s.dim(e.bytes)}` : out;
 }
 
 function statusWord(v: Verdict, s: Style): string {
