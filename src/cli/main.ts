@@ -22,7 +22,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     .recommendCommands()
     .help()
     .version()
-    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .wrap(process.stdout.columns ? Math.min(110, process.stdout.columns) : null)
     .fail((msg, err) => {
       usage = msg ?? err?.message ?? 'usage error';
     })

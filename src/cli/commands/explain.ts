@@ -101,7 +101,7 @@ export function renderExplanations(list: readonly Explanation[]): string {
 
 export const explainCommand: Command<ExplainArgs> = {
   command: 'explain <codes..>',
-  describe: 'Explain Windows client and RDP error codes, e.g. "explain 0x904 0x7" (exit 1 if a code is unknown)',
+  describe: 'explain Windows client and RDP error codes, e.g. "explain 0x904 0x7" (exit 1 if a code is unknown)',
   builder: (y: Argv) =>
     y
       .positional('codes', {

@@ -71,7 +71,7 @@ async function serve(args: ServeArgs, io: CliIO): Promise<number> {
 
 export const serveCommand: Command<ServeArgs> = {
   command: 'serve',
-  describe: 'Run a scripted RDP server on loopback that reproduces a handshake failure (--list for the scenarios)',
+  describe: 'run a scripted RDP server on loopback that reproduces a handshake failure (--list for the scenarios)',
   builder: (y: Argv) =>
     y
       .option('scenario', { type: 'string', describe: 'scenario name (see --list)' })
