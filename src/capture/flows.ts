@@ -1,13 +1,15 @@
 // TCP connection table (RFC 9293): finds the RDP connections in a capture, orients them (client,
 // server), reassembles both directions and turns them into tracker inputs, connection by connection.
-// Link types: tcpdump.org/linktypes.html; IP: RFC 791 / RFC 8200.
+// Link types: tcpdump.org/linktypes.html; IP: RFC 791 / RFC 8200. RDP tunnelled through a SOCKS
+// proxy (RFC 1928, SOCKS4/4a) is found after the proxy handshake, which is taken off both streams.
 import type { TrackerInput } from '../analyze/input.js';
 import { isRdpConnectionRequest, isX224ConnectionRequest } from './detect.js';
 import { decodeIp, formatIp, type IpHeader } from './ip.js';
 import { NOT_IP, ipOffset } from './link.js';
 import { TcpStream } from './reassembly.js';
+import { MAX_SOCKS_BYTES, SocksParser, looksLikeSocks, type SocksResult } from './socks.js';
 import { ACK, FIN, RST, SYN, connectionKey, decodeTcp, senderSortsFirst, type TcpHeader } from './tcp.js';
-import type { CaptureIssue, CapturedPacket } from './types.js';
+import type { CaptureIssue, CapturedPacket, Tunnel } from './types.js';
 
 export const DEFAULT_RDP_PORTS: readonly number[] = [3389];
 /** Connections tracked at once (RDP or not); past it the least recently active one is evicted. */
@@ -24,6 +26,12 @@ export interface FlowMeta {
   server: Endpoint;
   firstPacket: number;
   firstAt: number;
+  /**
+   * The connection goes through a SOCKS proxy (then `server` is the proxy): its handshake is not
+   * part of the inputs. Set before 'start' when the tunnel is how the connection was found; on a
+   * connection taken as RDP by its port it is set on the same object when the handshake is seen.
+   */
+  tunnel?: Tunnel;
 }
 
 export type FlowOutput =
@@ -43,6 +51,22 @@ export interface FlowTableOptions {
 const State = { Pending: 0, Rdp: 1, Ignored: 2, Done: 3 } as const;
 type State = (typeof State)[keyof typeof State];
 
+/**
+ * What the stream inputs go through before the tracker. Off: nothing. Handshake: a SOCKS handshake
+ * is being followed, the inputs are held. AwaitCr: the tunnel is open to a port not known to be
+ * RDP; the first tunnelled client bytes decide (an RDP Connection Request or not).
+ */
+const Gate = { Off: 0, Handshake: 1, AwaitCr: 2 } as const;
+type Gate = (typeof Gate)[keyof typeof Gate];
+
+/**
+ * Stream bytes held while a SOCKS handshake is undecided, per direction: past this the connection
+ * is no SOCKS tunnel (a client sends at most one Connection Request before the proxy answers).
+ */
+const MAX_SOCKS_HELD = 2 * MAX_SOCKS_BYTES;
+/** A SOCKS handshake cut by a gap or a close, or past the bytes held for it. */
+const GAVE_UP: SocksResult = { state: 'not-socks', consumed: { c2s: 0, s2c: 0 } };
+
 class Flow {
   state: State = State.Pending;
   /** which endpoint is the client: a = the sender of the first packet; undefined until known */
@@ -60,6 +84,17 @@ class Flow {
   isn: number | undefined;
   lastPacket: number;
   lastAt: number;
+  /** the 'start' meta, once emitted */
+  meta: FlowMeta | undefined;
+  /** a SOCKS handshake was seen starting this connection (tried once per connection) */
+  socks: SocksParser | undefined;
+  gate: Gate = Gate.Off;
+  /** stream inputs held while the gate decides, and their data bytes per direction */
+  held: TrackerInput[] = [];
+  heldBytes = { c2s: 0, s2c: 0 };
+  tunnel: Tunnel | undefined;
+  /** stream data went to the tracker already */
+  dataSeen = false;
   /** LRU second chance: clock at (re)insertion and at the last packet */
   stamp = 0;
   used = 0;
@@ -130,7 +165,7 @@ export class FlowTable {
     flow.lastAt = p.at;
     const payload = d.subarray(tcp.start, tcp.end);
     const fromA = fromLow === flow.aLow;
-    if (flow.state === State.Pending) this.decide(flow, fromA, tcp, payload);
+    if (flow.state === State.Pending && !flow.socks) this.decide(flow, fromA, tcp, payload);
     if (flow.state === State.Ignored || flow.clientIsA === undefined) return out;
     if (ip.fragment && flow.state === State.Rdp) this.issue(p, 'IP fragment: fragments are not reassembled, the rest of this segment is missing');
     this.segment(flow, fromA === flow.clientIsA, tcp, payload, p);
@@ -155,7 +190,7 @@ export class FlowTable {
     if (this.flows.size >= this.maxFlows) this.evict();
     const a = { ip: formatIp(d, ip.src, ip.version), port: tcp.srcPort };
     const b = { ip: formatIp(d, ip.dst, ip.version), port: tcp.dstPort };
-    const f = new Flow(++this.ids, fromLow, a, b, p, (fl, input) => this.deliver(fl, input), this.maxHeld);
+    const f = new Flow(++this.ids, fromLow, a, b, p, (fl, input) => this.stream(fl, input), this.maxHeld);
     // SYN: the sender is the client; SYN/ACK: the receiver is
     if (tcp.flags & SYN) f.clientIsA = !(tcp.flags & ACK);
     else f.midstream = true;
@@ -168,6 +203,7 @@ export class FlowTable {
    * RDP or not, and who is the client. With a SYN seen: RDP if the server port is an RDP port,
    * otherwise if the client's first payload is an RDP Connection Request. Picked up mid-stream:
    * the sender of a Connection Request is the client, else the side on an RDP port is the server.
+   * A client opening with a SOCKS handshake is followed through it (see stream()).
    */
   private decide(f: Flow, fromA: boolean, tcp: TcpHeader, payload: Uint8Array): void {
     if (f.clientIsA !== undefined) {
@@ -175,6 +211,11 @@ export class FlowTable {
       if (this.ports.has(server.port)) return this.accept(f);
       if (tcp.wireLength === 0) return;
       if (fromA === f.clientIsA && isRdpConnectionRequest(payload)) return this.accept(f);
+      if (fromA === f.clientIsA && looksLikeSocks(payload)) {
+        f.socks = new SocksParser();
+        f.gate = Gate.Handshake;
+        return;
+      }
       return this.ignore(f);
     }
     const portA = this.ports.has(f.a.port);
@@ -192,7 +233,9 @@ export class FlowTable {
     f.state = State.Rdp;
     const client = f.clientIsA ? f.a : f.b;
     const server = f.clientIsA ? f.b : f.a;
-    this.out.push({ type: 'start', flow: { id: f.id, client, server, firstPacket: f.first.number, firstAt: f.first.at } });
+    f.meta = { id: f.id, client, server, firstPacket: f.first.number, firstAt: f.first.at };
+    if (f.tunnel) f.meta.tunnel = f.tunnel;
+    this.out.push({ type: 'start', flow: f.meta });
     if (f.midstream) this.deliver(f, { kind: 'tcp', what: 'midstream', at: f.first.at, packet: f.first.number });
     for (const input of f.queue) this.deliver(f, input);
     f.queue = [];
@@ -201,6 +244,74 @@ export class FlowTable {
   private ignore(f: Flow): void {
     f.state = State.Ignored;
     f.queue = [];
+    f.held = [];
+    f.gate = Gate.Off;
+  }
+
+  /**
+   * Stream inputs (data, gaps, closes) in order. A connection whose client opens with a SOCKS
+   * handshake (found by decide(), or on an RDP port by its first bytes) has its inputs held until
+   * the handshake is decided; then the tracker gets the streams from the first tunnelled byte on.
+   */
+  private stream(f: Flow, input: TrackerInput): void {
+    if (f.state >= State.Ignored) return;
+    if (f.gate === Gate.Off && input.kind === 'data' && !f.dataSeen && !f.socks && !f.midstream
+      && f.state === State.Rdp && input.dir === 'c2s' && looksLikeSocks(input.bytes)) {
+      f.socks = new SocksParser();
+      f.gate = Gate.Handshake;
+    }
+    if (f.gate === Gate.Handshake) {
+      f.held.push(input);
+      if (input.kind !== 'data' || (f.heldBytes[input.dir] += input.bytes.length) > MAX_SOCKS_HELD) {
+        return this.settle(f, GAVE_UP, input);
+      }
+      const r = f.socks!.push(input.dir, input.bytes);
+      if (r.state !== 'need-more') this.settle(f, r, input);
+      return;
+    }
+    if (f.gate === Gate.AwaitCr) {
+      if (input.kind !== 'data' || input.dir !== 'c2s' || !isRdpConnectionRequest(input.bytes)) return this.ignore(f);
+      f.gate = Gate.Off;
+      this.accept(f);
+    }
+    if (input.kind === 'data') f.dataSeen = true;
+    this.deliver(f, input);
+  }
+
+  /**
+   * The SOCKS handshake is decided (`r`; `last`: when and where). Granted: the streams
+   * go on after it; to a port not known to be RDP, only if the client's first tunnelled bytes are
+   * an RDP Connection Request. Refused: reported as a refused connection when the client asked for
+   * an RDP port (or the proxy itself listens on one). Anything else: not RDP, or on an RDP port the
+   * bytes as they were.
+   */
+  private settle(f: Flow, r: SocksResult, last: { at: number; packet?: number }): void {
+    const held = f.held;
+    f.held = [];
+    f.heldBytes = { c2s: 0, s2c: 0 };
+    f.gate = Gate.Off;
+    const onPort = f.state === State.Rdp;
+    if (r.version && r.target) f.tunnel = { kind: r.version === 5 ? 'socks5' : 'socks4', target: r.target };
+    if (r.state === 'done') {
+      const rest = strip(held, r.consumed);
+      if (onPort) f.meta!.tunnel = f.tunnel!;
+      else if (this.ports.has(r.target!.port)) this.accept(f);
+      else f.gate = Gate.AwaitCr;
+      for (const input of rest) this.stream(f, input);
+      return;
+    }
+    if (r.state === 'failed' && (onPort || (r.reply !== undefined && this.ports.has(r.target!.port)))) {
+      if (onPort) {
+        if (f.tunnel) f.meta!.tunnel = f.tunnel;
+      } else this.accept(f);
+      const where = last.packet === undefined ? { at: last.at } : { at: last.at, packet: last.packet };
+      this.deliver(f, { kind: 'tcp', what: 'refused', detail: r.reason!, ...where });
+      f.refused = true;
+      return;
+    }
+    f.tunnel = undefined;
+    if (!onPort) return this.ignore(f);
+    for (const input of held) this.stream(f, input);
   }
 
   private deliver(f: Flow, input: TrackerInput): void {
@@ -250,6 +361,8 @@ export class FlowTable {
     }
     f.c2s.flush();
     f.s2c.flush();
+    // a SOCKS handshake still undecided on an RDP port: its bytes go to the tracker as they were
+    if (f.gate === Gate.Handshake) this.settle(f, GAVE_UP, { at });
     if (f.syn && !f.serverSeen) this.deliver(f, { kind: 'tcp', what: 'no-answer', at });
     this.deliver(f, detail ? { kind: 'end', how: 'capture-end', at, detail } : { kind: 'end', how: 'capture-end', at });
     this.finish(f);
@@ -259,6 +372,7 @@ export class FlowTable {
     if (f.state === State.Rdp) this.out.push({ type: 'finish', flowId: f.id, lastPacket: f.lastPacket });
     f.state = State.Done;
     f.queue = [];
+    f.held = [];
   }
 
   /** Second-chance LRU: flows used since their last pass go to the back; the first unused one goes. */
@@ -282,4 +396,20 @@ export class FlowTable {
     } else this.issuesHidden++;
     return this.out;
   }
+}
+
+/** The inputs without the first `skip` data bytes of each direction (the proxy handshake). */
+function strip(inputs: TrackerInput[], skip: { c2s: number; s2c: number }): TrackerInput[] {
+  const left = { ...skip };
+  const out: TrackerInput[] = [];
+  for (const input of inputs) {
+    if (input.kind !== 'data' || left[input.dir] === 0) {
+      out.push(input);
+      continue;
+    }
+    const n = Math.min(left[input.dir], input.bytes.length);
+    left[input.dir] -= n;
+    if (n < input.bytes.length) out.push({ ...input, bytes: input.bytes.subarray(n) });
+  }
+  return out;
 }

@@ -29,6 +29,16 @@ export interface CaptureIssue {
   fatal?: boolean;
 }
 
+/**
+ * A proxy a TCP connection goes through: the flow's server is the proxy, `target` the destination
+ * the client asked it for; the tracker sees the tunnelled streams only, after the proxy handshake.
+ */
+export interface Tunnel {
+  kind: 'socks5' | 'socks4';
+  /** host: an IPv4/IPv6 address or the domain name as the client sent it */
+  target: { host: string; port: number };
+}
+
 /** Largest record (pcap packet record or pcapng block) accepted: anything longer is corruption. */
 export const MAX_RECORD_BYTES = 256 * 1024 * 1024;
 

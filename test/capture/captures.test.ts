@@ -127,8 +127,13 @@ const BUNDLED: Record<string, Expected[]> = {
       s2c: [588, 19, '55414eab43139b0e3abf36bf3ed5bbf71d8109a1408d65d3672fa15ea2997977'],
       control: ['syn@584', 'syn-ack@585', 'end capture-end'] },
   ],
-  // RDP inside SOCKS5 on port 42356: the Connection Request is not the first payload (not supported)
-  'socks5-rdp.pcap': [],
+  // RDP inside SOCKS5 on port 42356 (CONNECT 10.0.0.1:3389): the SOCKS handshake is taken off both streams
+  'socks5-rdp.pcap': [
+    { id: 1, client: '10.0.0.3:2276', server: '10.0.0.2:42356', first: 1, last: 10,
+      c2s: [8, 41, 'df33668deea1a053abeead6c34aa17b2e703359946871a61ef05177b31d0cb9c'],
+      s2c: [9, 19, '12bda9db6ebc6399b2ee9a1cb937d3dc6049e125d819dac2b64d51b2040f846b'],
+      control: ['syn@1', 'syn-ack@2', 'end capture-end'] },
+  ],
 };
 
 function check(flows: Seen[], expected: Expected[]): void {

@@ -18,11 +18,12 @@ export const tcpRule: Rule = (f) => {
   const t = f.tcp.find((e) => e.what === 'refused' || e.what === 'unreachable' || e.what === 'no-answer');
   const detail = t?.detail ? ` (${t.detail})` : '';
   if (t?.what === 'refused') {
+    const proxy = t.detail?.startsWith('SOCKS');
     return {
       status: 'failed', failedStage: 'tcp', row: 2,
-      summary: 'TCP connection refused: the SYN was answered by a reset',
+      summary: proxy ? `the proxy refused the connection to the RDP server (${t.detail})` : 'TCP connection refused: the SYN was answered by a reset',
       cause: 'nothing listens on this port, or a host firewall rejects the connection',
-      evidence: [evidence('observed', `SYN answered by RST${detail}`, t)],
+      evidence: [evidence('observed', proxy ? t.detail! : `SYN answered by RST${detail}`, t)],
       endedBy: { who: 'server', how: 'refused', at: t.at, ...(t.packet ? { packet: t.packet } : {}) },
     };
   }

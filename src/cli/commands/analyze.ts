@@ -23,7 +23,8 @@ function endpoint(e: { ip: string; port: number }): string {
 
 function title(file: string, c: Connection): string {
   const f = c.flow;
-  return `${file} #${f.id}  ${endpoint(f.client)} → ${endpoint(f.server)}  packets ${f.firstPacket}-${c.lastPacket}`;
+  const via = f.tunnel ? ` (${f.tunnel.kind.toUpperCase()} tunnel to ${f.tunnel.target.host}:${f.tunnel.target.port})` : '';
+  return `${file} #${f.id}  ${endpoint(f.client)} → ${endpoint(f.server)}${via}  packets ${f.firstPacket}-${c.lastPacket}`;
 }
 
 export const analyzeCommand: Command<AnalyzeArgs> = {
@@ -56,6 +57,7 @@ export const analyzeCommand: Command<AnalyzeArgs> = {
           if (a.json) {
             io.out(`${toJson({
               schema: SCHEMA.connection, file, connection: item.flow.id, client: item.flow.client, server: item.flow.server,
+              ...(item.flow.tunnel ? { tunnel: item.flow.tunnel } : {}),
               firstPacket: item.flow.firstPacket, lastPacket: item.lastPacket, startedAt: new Date(item.flow.firstAt).toISOString(),
               ...connectionReport(item.events, item.verdict),
             })}\n`);
