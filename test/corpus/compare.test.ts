@@ -1,0 +1,46 @@
+// The matching and comparison used by the corpus check: it must report what differs.
+import { describe, expect, it } from 'vitest';
+import { compare, type Capture, type PeerView, type ScopeConn } from './corpus.js';
+
+const capture: Capture = { n: 99, file: 'x.pcap' };
+const ep = (s: string) => ({ ip: s.split(':')[0]!, port: Number(s.split(':')[1]) });
+
+function conn(id: number, client: string, server: string, cookie?: string): ScopeConn {
+  return {
+    id, client: ep(client), server: ep(server),
+    negotiation: { ...(cookie === undefined ? {} : { cookie }), requestedProtocols: { raw: 3, names: ['SSL', 'HYBRID'], unknownBits: 0 }, selectedProtocol: { raw: 2, name: 'HYBRID' } },
+    verdict: { status: 'ok', summary: '', stagesReached: [], analysedThrough: 'x224', evidence: [], remedy: [], findings: [] },
+  };
+}
+const scope = [conn(1, '10.0.0.1:1000', '10.0.0.2:3389', 'alice'), conn(2, '10.0.0.1:1001', '10.0.0.2:3389')];
+
+describe('compare', () => {
+  it('agrees field by field, protocol sets in any order, none with none', () => {
+    const view: PeerView = { peer: 'tshark', udp: 0, conns: [
+      { client: ep('10.0.0.1:1000'), server: ep('10.0.0.2:3389'), values: { cookie: 'alice', requested: 'SSL+HYBRID', selected: 'HYBRID', failure: null, stream: '1' } },
+      { client: ep('10.0.0.1:1001'), server: ep('10.0.0.2:3389'), values: { cookie: null } },
+    ] };
+    const r = compare(capture, scope, view);
+    expect(r.diffs).toEqual([]);
+    expect(r.tally).toMatchObject({ conns: 2, compared: 8, agreed: 8 });
+  });
+
+  it('reports a different value, a missing and an extra connection, and a different server', () => {
+    const view: PeerView = { peer: 'zeek', udp: 0, conns: [
+      { client: ep('10.0.0.1:1000'), server: ep('10.0.0.9:3389'), values: { cookie: 'ALICE' } },
+      { client: ep('10.0.0.1:2000'), server: ep('10.0.0.2:3389'), values: {} },
+    ] };
+    expect(compare(capture, scope, view).diffs).toEqual([
+      { capture: 99, conn: '10.0.0.1:1000', peer: 'zeek', field: 'server', peerValue: '10.0.0.9:3389', rdpscope: '10.0.0.2:3389' },
+      { capture: 99, conn: '10.0.0.1:1000', peer: 'zeek', field: 'cookie', peerValue: '"ALICE"', rdpscope: '"alice"' },
+      { capture: 99, conn: '10.0.0.1:2000', peer: 'zeek', field: 'connection', peerValue: 'present', rdpscope: 'absent' },
+      { capture: 99, conn: '10.0.0.1:1001', peer: 'zeek', field: 'connection', peerValue: 'absent', rdpscope: 'present' },
+    ]);
+  });
+
+  it('matches peers that give no endpoints by order', () => {
+    const view: PeerView = { peer: 'suricata', udp: 0, conns: [{ values: { cookie: 'alice' } }] };
+    const r = compare(capture, scope, view);
+    expect(r.diffs).toEqual([{ capture: 99, conn: '10.0.0.1:1001', peer: 'suricata', field: 'connection', peerValue: 'absent', rdpscope: 'present' }]);
+  });
+});

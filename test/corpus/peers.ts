@@ -1,0 +1,258 @@
+// Parsers for the peers' expected-output files kept next to the public captures (shared/corpus/public):
+// Zeek ASCII logs, Arkime session JSON, suricata-verify test.yaml, nDPI ndpiReader .out and the
+// TShark per-stream summaries. Each takes the file's text and returns plain data; nothing is inferred.
+
+export interface Endpoint { ip: string; port: number }
+
+/** "10.0.0.1:3389", "[::1]:3389" or "::1:3389" (the last colon separates the port). */
+export function parseEndpoint(s: string): Endpoint {
+  const m = /^\[?(.+?)\]?:(\d+)$/.exec(s);
+  if (!m) throw new Error(`not an ip:port endpoint: ${s}`);
+  return { ip: m[1]!, port: Number(m[2]) };
+}
+
+export const endpointText = (e: Endpoint): string => (e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`);
+
+// ---------------------------------------------------------------------------------------------
+// Zeek ASCII (TSV) logs: "#separator \x09", "#unset_field -", "#empty_field (empty)", "#fields ...".
+
+export type ZeekRow = Record<string, string | undefined>;
+
+/** Zeek escapes the separator and non-printable bytes as \xHH and a backslash as \\. */
+function zeekUnescape(s: string): string {
+  return s.replace(/\\(x[0-9a-fA-F]{2}|\\)/g, (_m, e: string) => (e === '\\' ? '\\' : String.fromCharCode(parseInt(e.slice(1), 16))));
+}
+
+/** Rows as field → value; the unset field ("-") is undefined, the empty field ("(empty)") is "". */
+export function parseZeekLog(text: string): ZeekRow[] {
+  let sep = '\t';
+  let unset = '-';
+  let empty = '(empty)';
+  let fields: string[] | undefined;
+  const rows: ZeekRow[] = [];
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    if (line.startsWith('#')) {
+      const [key, ...rest] = line.slice(1).split(line.startsWith('#separator') ? ' ' : sep);
+      const value = rest.join(sep);
+      if (key === 'separator') sep = zeekUnescape(value);
+      else if (key === 'unset_field') unset = value;
+      else if (key === 'empty_field') empty = value;
+      else if (key === 'fields') fields = rest;
+      continue;
+    }
+    if (!fields) throw new Error('Zeek log row before its #fields header');
+    const cells = line.split(sep);
+    if (cells.length !== fields.length) throw new Error(`Zeek log row has ${cells.length} cells for ${fields.length} fields`);
+    const row: ZeekRow = {};
+    fields.forEach((f, i) => {
+      const c = cells[i]!;
+      row[f] = c === unset ? undefined : c === empty ? '' : zeekUnescape(c);
+    });
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** The 4-tuple of a Zeek row (id.orig_h/p → id.resp_h/p). */
+export const zeekTuple = (r: ZeekRow): { client: Endpoint; server: Endpoint } => ({
+  client: { ip: r['id.orig_h']!, port: Number(r['id.orig_p']) },
+  server: { ip: r['id.resp_h']!, port: Number(r['id.resp_p']) },
+});
+
+// ---------------------------------------------------------------------------------------------
+// Arkime test expectations: { sessions3: [{ body: {...} }] }. A session may be written in several
+// segments (segmentCnt 1, 2, ...) that share the 4-tuple; they are merged here.
+
+export interface ArkimeSession {
+  client: Endpoint;
+  server: Endpoint;
+  /** transport (ipProtocol 6 = tcp, 17 = udp) */
+  ipProtocol: number;
+  protocols: string[];
+  requestedProtocols?: string[];
+  selectedProtocol?: string[];
+  /** from the cookie; Arkime stores it lowercased */
+  user?: string[];
+}
+
+interface ArkimeBody {
+  source: Partial<Endpoint>;
+  destination: Partial<Endpoint>;
+  ipProtocol: number;
+  protocol?: string[];
+  rdp?: { requestedProtocols?: string[]; selectedProtocol?: string[] };
+  user?: string[];
+}
+
+const union = (a: string[] | undefined, b: string[] | undefined): string[] | undefined =>
+  a || b ? [...new Set([...(a ?? []), ...(b ?? [])])] : undefined;
+
+export function parseArkimeTest(text: string): ArkimeSession[] {
+  const doc = JSON.parse(text) as { sessions3?: { body: ArkimeBody }[] };
+  const byTuple = new Map<string, ArkimeSession>();
+  for (const { body: b } of doc.sessions3 ?? []) {
+    const { ip: cip, port: cport } = b.source;
+    const { ip: sip, port: sport } = b.destination;
+    if (cip === undefined || cport === undefined || sip === undefined || sport === undefined) continue; // not TCP/UDP (ARP, ICMP ...)
+    const client = { ip: cip, port: cport };
+    const server = { ip: sip, port: sport };
+    const key = `${b.ipProtocol} ${endpointText(client)} ${endpointText(server)}`;
+    const prev = byTuple.get(key);
+    const s: ArkimeSession = {
+      client,
+      server,
+      ipProtocol: b.ipProtocol,
+      protocols: union(prev?.protocols, b.protocol) ?? [],
+    };
+    const requested = union(prev?.requestedProtocols, b.rdp?.requestedProtocols);
+    const selected = union(prev?.selectedProtocol, b.rdp?.selectedProtocol);
+    const user = union(prev?.user, b.user);
+    if (requested) s.requestedProtocols = requested;
+    if (selected) s.selectedProtocol = selected;
+    if (user) s.user = user;
+    byTuple.set(key, s);
+  }
+  return [...byTuple.values()];
+}
+
+// ---------------------------------------------------------------------------------------------
+// suricata-verify test.yaml. No YAML library: only the shape these files use is read —
+//   checks:
+//     - filter:
+//         count: 1
+//         match:
+//           event_type: rdp
+//           rdp.cookie: "A70067"
+// Other top-level keys (pcap, requires, args) are skipped; a filter's own scalar keys (count,
+// min-count, ...) go to `props`, the entries under `match:` to `match`. Flow-style values are kept as text.
+
+export type YamlScalar = string | number | boolean;
+export interface SuricataCheck {
+  props: Record<string, YamlScalar>;
+  match: Record<string, YamlScalar>;
+}
+
+function yamlScalar(raw: string): YamlScalar {
+  const v = raw.replace(/\s+#.*$/, '').trim();
+  const q = /^"((?:[^"\\]|\\.)*)"$/.exec(v) ?? /^'((?:[^']|'')*)'$/.exec(v);
+  if (q) return v.startsWith('"') ? (JSON.parse(`"${q[1]}"`) as string) : q[1]!.replace(/''/g, "'");
+  if (/^-?\d+$/.test(v)) return Number(v);
+  if (v === 'true' || v === 'false') return v === 'true';
+  return v;
+}
+
+export function parseSuricataChecks(text: string): SuricataCheck[] {
+  const checks: SuricataCheck[] = [];
+  let inChecks = false;
+  let filterIndent = -1;
+  let matchIndent = -1;
+  let current: SuricataCheck | undefined;
+  for (const raw of text.split('\n')) {
+    if (/^\s*(#.*)?$/.test(raw)) continue;
+    const indent = raw.length - raw.trimStart().length;
+    const line = raw.trim();
+    if (indent === 0 && !line.startsWith('- ')) {
+      inChecks = line === 'checks:';
+      current = undefined;
+      continue;
+    }
+    if (!inChecks) continue;
+    if (line.startsWith('- ')) {
+      // a new list item: a filter, or another kind of check (shell, stats ...) that is not read
+      current = line === '- filter:' ? { props: {}, match: {} } : undefined;
+      if (current) checks.push(current);
+      filterIndent = indent;
+      matchIndent = -1;
+      continue;
+    }
+    if (!current || indent <= filterIndent) continue;
+    const kv = /^([^:]+):\s*(.*)$/.exec(line);
+    if (!kv) throw new Error(`unexpected line in test.yaml: ${raw}`);
+    const [, key, value] = kv as unknown as [string, string, string];
+    if (matchIndent >= 0 && indent > matchIndent) {
+      if (value === '') throw new Error(`nested map under match: is not supported: ${raw}`);
+      current.match[key] = yamlScalar(value);
+    } else if (value === '') matchIndent = key === 'match' ? indent : -1;
+    else {
+      matchIndent = -1;
+      current.props[key] = yamlScalar(value);
+    }
+  }
+  return checks;
+}
+
+// ---------------------------------------------------------------------------------------------
+// nDPI ndpiReader results: one line per flow,
+//   "\t4\tTCP 192.168.1.178:43067 <-> 192.168.1.2:3389 [proto: 88/RDP][...][Confidence: Match by port]...[Risk: ** ... **]..."
+
+export interface NdpiFlow {
+  transport: 'TCP' | 'UDP' | string;
+  client: Endpoint;
+  server: Endpoint;
+  /** "88/RDP", "91.88/TLS.RDP" */
+  proto: string;
+  confidence: string;
+  risks: string[];
+  riskInfo?: string;
+}
+
+/** The flow's protocol names include RDP ("88/RDP", "91.88/TLS.RDP"). */
+export const ndpiIsRdp = (f: NdpiFlow): boolean => (f.proto.split('/')[1] ?? '').split('.').includes('RDP');
+
+export function parseNdpiOut(text: string): NdpiFlow[] {
+  const flows: NdpiFlow[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^\t\d+\t(\S+) (\S+) <?-> (\S+) (.*)$/.exec(line);
+    if (!m) continue;
+    const attrs = m[4]!;
+    const attr = (name: string): string | undefined => new RegExp(`\\[${name}: ([^\\]]*)\\]`).exec(attrs)?.[1];
+    const risk = attr('Risk');
+    const f: NdpiFlow = {
+      transport: m[1]!,
+      client: parseEndpoint(m[2]!),
+      server: parseEndpoint(m[3]!),
+      proto: attr('proto') ?? '',
+      confidence: attr('Confidence') ?? '',
+      risks: risk ? risk.split('**').map((r) => r.trim()).filter(Boolean) : [],
+    };
+    const info = attr('Risk Info');
+    if (info !== undefined) f.riskInfo = info;
+    flows.push(f);
+  }
+  return flows;
+}
+
+// ---------------------------------------------------------------------------------------------
+// TShark per-stream summaries made for the corpus:
+//   [tcp#0] 172.21.128.16:1311 -> 10.226.24.52:3389  packets=8
+//     cookie: Cookie: mstshash=FTBCO\A70
+//     requested: SSL
+// Values are kept byte for byte (a cookie may end in spaces).
+
+export interface TsharkStream {
+  transport: 'tcp' | 'udp' | string;
+  /** TShark's tcp.stream / udp.stream index (0-based) */
+  index: number;
+  client: Endpoint;
+  server: Endpoint;
+  packets: number;
+  fields: Record<string, string>;
+}
+
+export function parseTsharkSummary(text: string): TsharkStream[] {
+  const streams: TsharkStream[] = [];
+  let cur: TsharkStream | undefined;
+  for (const line of text.split('\n')) {
+    const head = /^\[(\w+)#(\d+)\] (\S+) -> (\S+)\s+packets=(\d+)$/.exec(line);
+    if (head) {
+      cur = { transport: head[1]!, index: Number(head[2]), client: parseEndpoint(head[3]!), server: parseEndpoint(head[4]!), packets: Number(head[5]), fields: {} };
+      streams.push(cur);
+      continue;
+    }
+    const field = /^ {2}(\w+): (.*)$/.exec(line);
+    if (field && cur) cur.fields[field[1]!] = field[2]!;
+    else if (!line.startsWith('#') && line.trim() !== '') throw new Error(`unexpected line in TShark summary: ${line}`);
+  }
+  return streams;
+}
