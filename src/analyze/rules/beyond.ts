@@ -22,14 +22,19 @@ export const x224Succeeded: Rule = (f) => {
   const s2c = bytesIn(f, next, 's2c');
   const base = `X.224 negotiation succeeded: ${legacy ? 'legacy Confirm, Standard RDP Security' : `selected ${protocolName(selected)}`}`;
   if (next === 'x224') return undefined;
-  if (by?.how === 'probe-done' || (c2s > 0 && s2c > 0)) {
+  // the server ending the connection inside a stage we cannot decode is not evidence of success
+  const serverEnded = by?.who === 'server';
+  if (by?.how === 'probe-done' || (c2s > 0 && s2c > 0 && !serverEnded)) {
     if (c2s + s2c > 0) ev.push(evidence('observed', `${next} stage carried ${c2s} bytes from the client and ${s2c} from the server (not decoded by this version)`));
     return {
       status: 'ok', summary: by?.how === 'probe-done' ? base : `${base}; the connection went on into ${next}`,
       evidence: ev, endedBy: by, findings, ...(legacy ? { row: 12 } : {}),
     };
   }
-  ev.push(evidence('observed', `in ${next}: ${c2s} bytes from the client, ${s2c} from the server; then ${describeEnd(by)}`));
+  ev.push(evidence('observed', `in ${next}: ${c2s} bytes from the client, ${s2c} from the server; then ${describeEnd(by)}`, f.closes[0]));
+  if (serverEnded) {
+    ev.push(evidence('inferred', `a server ${by.how === 'rst' ? 'reset' : 'close'} this early in ${next} usually means the server refused what the client sent there; ${next} is decoded from a later version on`));
+  }
   return {
     status: 'undetermined',
     summary: `${base}; the connection ended in ${next}, which this version does not decode`,

@@ -32,7 +32,14 @@ export const analyzeCommand: Command<AnalyzeArgs> = {
   describe: 'diagnose every RDP connection in pcap/pcapng captures ("-" reads stdin)',
   builder: (y: Argv) => y
     .positional('files', { type: 'string', array: true, demandOption: true, describe: 'capture files (pcap or pcapng, detected by content)' })
-    .option('port', { type: 'number', array: true, default: [3389], describe: 'ports treated as RDP even without a Connection Request (RDP is also found on any port by its Connection Request)' })
+    .option('port', {
+      type: 'string', default: '3389', describe: 'comma-separated ports treated as RDP even without a Connection Request (RDP is also found on any port by its Connection Request)',
+      coerce: (v: string) => String(v).split(',').map((p) => {
+        const n = Number(p);
+        if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`bad port "${p}"`);
+        return n;
+      }),
+    })
     .option('json', { type: 'boolean', default: false, describe: 'NDJSON: one object per connection, as each ends' })
     .option('bytes', { type: 'boolean', default: false, describe: 'show the first bytes of each PDU' }) as unknown as Argv<AnalyzeArgs>,
 

@@ -1,0 +1,76 @@
+// Real xfreerdp connections to real servers, recorded with tshark/dumpcap on loopback, then analyzed
+// offline: the capture driver must reach the same verdicts as the live probe.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { captureClient, describeWithTools, freePort, LAB_PASSWORD, LAB_USER, startLab, type LabServer } from '../helpers/lab.js';
+import { cli, ndjson } from '../helpers/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'rdpscope-real-'));
+const labs = new Map<string, LabServer>();
+
+/** Records one xfreerdp run against `server` and returns rdpscope's NDJSON connections for it. */
+async function record(name: string, port: number, args: string[], timeoutSec = 15) {
+  const pcap = join(dir, `${name}.pcap`);
+  const client = await captureClient(pcap, port, [`/v:127.0.0.1:${port}`, ...args], timeoutSec);
+  const r = await cli('analyze', '--json', '--port', `3389,${port}`, pcap);
+  return { client, pcap, connections: ndjson(r.out).filter((o) => o.schema === 'rdpscope/connection/1') };
+}
+
+describeWithTools(['xfreerdp', 'xrdp', 'freerdp-shadow-cli', 'Xvfb', 'dumpcap', 'root'], 'real servers: xfreerdp captures analyzed offline', () => {
+  beforeAll(async () => {
+    for (const n of ['xrdp-negotiate', 'xrdp-tls', 'xrdp-rdp', 'shadow-nla']) labs.set(n, await startLab(n, { port: await freePort() }));
+  }, 120_000);
+  afterAll(async () => { await Promise.all([...labs.values()].map((l) => l.stop())); });
+
+  it('xfreerdp /auth-only to xrdp negotiate: SSL selected, the handshake goes on into TLS (ok)', async () => {
+    const { connections } = await record('xrdp-negotiate-ok', labs.get('xrdp-negotiate')!.port, ['/auth-only', `/u:${LAB_USER}`, `/p:${LAB_PASSWORD}`, '/cert:ignore']);
+    const c = connections[0]!;
+    expect(c.negotiation.selectedProtocol.name).toBe('SSL');
+    expect(c.verdict).toMatchObject({ status: 'ok', lastCompletedStage: 'x224' });
+  }, 60_000);
+
+  it('xfreerdp /sec:tls to shadow /sec:nla: row 7 HYBRID_REQUIRED_BY_SERVER, packet numbers as evidence', async () => {
+    const { client, connections } = await record('tls-to-nla', labs.get('shadow-nla')!.port, ['/sec:tls', '/cert:ignore']);
+    expect(client.exitCode).not.toBe(0);
+    const c = connections[0]!;
+    expect(c.negotiation).toMatchObject({ requestedProtocols: { names: ['SSL'] }, failureCode: { code: 5 } });
+    expect(c.verdict).toMatchObject({ status: 'failed', failedStage: 'x224', row: { id: 7 } });
+    expect(c.verdict.evidence.at(-1).packet).toBeGreaterThan(3);
+  }, 60_000);
+
+  it('xfreerdp /sec:nla /auth-only to shadow /sec:nla: HYBRID selected, CredSSP traffic follows (ok)', async () => {
+    const { connections, pcap } = await record('nla-ok', labs.get('shadow-nla')!.port, ['/sec:nla', '/auth-only', `/u:${LAB_USER}`, `/p:${LAB_PASSWORD}`, '/cert:ignore']);
+    const c = connections[0]!;
+    expect(c.negotiation.selectedProtocol.name).toBe('HYBRID');
+    expect(c.verdict.status).toBe('ok');
+    // the password travels inside TLS only: never in clear in the capture
+    const bytes = readFileSync(pcap);
+    expect(bytes.includes(Buffer.from(LAB_PASSWORD))).toBe(false);
+    expect(bytes.includes(Buffer.from(LAB_PASSWORD, 'utf16le'))).toBe(false);
+  }, 60_000);
+
+  it('xfreerdp /sec:rdp to xrdp security_layer=tls: legacy request and Confirm, then the server resets in mcs-connect', async () => {
+    // xfreerdp /sec:rdp sends no RDP_NEG_REQ, so xrdp cannot answer SSL_REQUIRED_BY_SERVER (row 8 needs
+    // an RDP_NEG_REQ; the live probe test covers it); it sends a legacy Confirm and drops the MCS stage
+    const { connections } = await record('rdp-to-tls', labs.get('xrdp-tls')!.port, ['/sec:rdp']);
+    const c = connections[0]!;
+    expect(c.negotiation).toMatchObject({ legacy: true, requestedProtocols: { names: ['RDP'] } });
+    expect(c.verdict).toMatchObject({ status: 'undetermined', row: { id: 12 }, endedBy: { who: 'server' }, stagesReached: ['tcp', 'x224', 'mcs-connect'] });
+    expect(c.verdict.evidence.some((e: { basis: string }) => e.basis === 'inferred')).toBe(true);
+  }, 60_000);
+
+  it('xfreerdp /sec:tls to xrdp security_layer=rdp: the server selects RDP, not requested (row 11)', async () => {
+    const { connections } = await record('tls-to-rdp', labs.get('xrdp-rdp')!.port, ['/sec:tls']);
+    const c = connections[0]!;
+    expect(c.negotiation).toMatchObject({ requestedProtocols: { names: ['SSL'] }, selectedProtocol: { name: 'RDP' } });
+    expect(c.verdict).toMatchObject({ status: 'failed', row: { id: 11 } });
+  }, 60_000);
+
+  it('xfreerdp to a closed port: row 2, refused', async () => {
+    const port = await freePort();
+    const { connections } = await record('closed', port, ['/sec:tls'], 10);
+    expect(connections[0]!.verdict).toMatchObject({ status: 'failed', failedStage: 'tcp', row: { id: 2 } });
+  }, 60_000);
+});
