@@ -1,13 +1,19 @@
 import { defineConfig } from 'vitest/config';
 
+// Two projects: pure and loopback tests run in parallel; suites driving real servers and clients
+// (test/real, test/lab) run one file at a time, since they share the client X display, dumpcap on lo
+// and xrdp's listen backlog of 2. The corpus check needs ../shared: .ci/run runs it with
+// vitest.corpus.config.ts.
+const REAL = ['test/real/**/*.test.ts', 'test/lab/**/*.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    // the corpus agreement check needs ../shared: .ci/run runs it with vitest.corpus.config.ts
-    exclude: ['test/corpus/**', 'node_modules/**'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
-    // the machine has 2 cores; real-server suites start daemons and clients of their own
     maxWorkers: 2,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...REAL, 'test/corpus/**', 'node_modules/**'] } },
+      { extends: true, test: { name: 'real', include: REAL, fileParallelism: false } },
+    ],
   },
 });
