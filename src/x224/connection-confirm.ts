@@ -3,7 +3,7 @@
 // No negotiation data at all is the legacy form (pre-RDP 5.2 servers): Standard RDP Security.
 import { ByteWriter } from '../wire/writer.js';
 import {
-  CONNECTION_TPDU_FIXED, decodeConnectionHeader, decodeX224Frame, encodeConnectionTpdu, TPDU_CODE,
+  CONNECTION_TPDU_FIXED, decodeConnectionTpdu, encodeConnectionTpdu, TPDU_CODE,
   type ConnectionHeader,
 } from './tpdu.js';
 import { TPKT_HEADER_SIZE } from './tpkt.js';
@@ -25,15 +25,8 @@ export interface ConnectionConfirm {
 }
 
 export function decodeConnectionConfirm(bytes: Uint8Array, base = 0): ConnectionConfirm {
-  const frame = decodeX224Frame(bytes, base, CONNECTION_CONFIRM_NAME);
-  const r = frame.rest;
-  if (frame.kind !== 'CC') {
-    throw r.error('UNEXPECTED_TYPE', 'code', `expected CC (0xd0), got 0x${frame.codeByte.toString(16)}`, base + 5);
-  }
-  if (frame.li !== r.length - 1) {
-    throw r.error('INVALID_FIELD', 'LI', `length indicator ${frame.li} but ${r.length - 1} bytes follow`, base + 4);
-  }
-  const cc: ConnectionConfirm = { header: decodeConnectionHeader(r) };
+  const { header, rest: r } = decodeConnectionTpdu(bytes, base, CONNECTION_CONFIRM_NAME, 'CC');
+  const cc: ConnectionConfirm = { header };
   if (r.remaining > 0) {
     const at = r.absolute;
     const type = r.peekU8();

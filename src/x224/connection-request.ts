@@ -3,7 +3,7 @@
 //   | RDP_NEG_REQ (optional) | RDP_NEG_CORRELATION_INFO (optional)
 import { ByteWriter } from '../wire/writer.js';
 import {
-  CONNECTION_TPDU_FIXED, decodeConnectionHeader, decodeX224Frame, encodeConnectionTpdu, TPDU_CODE,
+  CONNECTION_TPDU_FIXED, decodeConnectionTpdu, encodeConnectionTpdu, TPDU_CODE,
   type ConnectionHeader,
 } from './tpdu.js';
 import { TPKT_HEADER_SIZE } from './tpkt.js';
@@ -40,15 +40,8 @@ function latin1Bytes(s: string): Uint8Array {
 }
 
 export function decodeConnectionRequest(bytes: Uint8Array, base = 0): ConnectionRequest {
-  const frame = decodeX224Frame(bytes, base, CONNECTION_REQUEST_NAME);
-  const r = frame.rest;
-  if (frame.kind !== 'CR') {
-    throw r.error('UNEXPECTED_TYPE', 'code', `expected CR (0xe0), got 0x${frame.codeByte.toString(16)}`, base + 5);
-  }
-  if (frame.li !== r.length - 1) {
-    throw r.error('INVALID_FIELD', 'LI', `length indicator ${frame.li} but ${r.length - 1} bytes follow`, base + 4);
-  }
-  const req: ConnectionRequest = { header: decodeConnectionHeader(r) };
+  const { header, rest: r } = decodeConnectionTpdu(bytes, base, CONNECTION_REQUEST_NAME, 'CR');
+  const req: ConnectionRequest = { header };
 
   if (r.remaining > 0 && r.peekU8() !== NEG_TYPE.REQ) {
     const at = r.absolute;

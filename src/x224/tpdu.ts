@@ -63,6 +63,23 @@ export function decodeConnectionHeader(r: ByteReader): ConnectionHeader {
   return { dstRef, srcRef, classOption };
 }
 
+/**
+ * Frames a CR or CC: TPKT, LI covering the whole rest of the TPDU (RDP puts its data in the variable
+ * part), the expected code, and the fixed part. Returns the header and a reader at the variable part.
+ */
+export function decodeConnectionTpdu(bytes: Uint8Array, base: number, pdu: string, kind: 'CR' | 'CC'): { header: ConnectionHeader; rest: ByteReader } {
+  const frame = decodeX224Frame(bytes, base, pdu);
+  const r = frame.rest;
+  if (frame.kind !== kind) {
+    const code = TPDU_CODE[kind].toString(16);
+    throw r.error('UNEXPECTED_TYPE', 'code', `expected ${kind} (0x${code}), got 0x${frame.codeByte.toString(16)}`, base + 5);
+  }
+  if (frame.li !== r.length - 1) {
+    throw r.error('INVALID_FIELD', 'LI', `length indicator ${frame.li} but ${r.length - 1} bytes follow`, base + 4);
+  }
+  return { header: decodeConnectionHeader(r), rest: r };
+}
+
 /** Writes TPKT + the 7-byte CR/CC/DR fixed part; bodyLength is what follows it. */
 export function encodeConnectionTpdu(w: ByteWriter, code: number, h: ConnectionHeader, bodyLength: number): void {
   encodeTpktHeader(w, TPKT_HEADER_SIZE + CONNECTION_TPDU_FIXED + bodyLength);
