@@ -5,8 +5,8 @@ import type { ConnectionConfirm } from '../x224/connection-confirm.js';
 import { CONNECTION_CONFIRM_NAME } from '../x224/connection-confirm.js';
 import type { ConnectionRequest } from '../x224/connection-request.js';
 import { CONNECTION_REQUEST_NAME } from '../x224/connection-request.js';
-import type { DisconnectRequest } from '../x224/tpdu.js';
-import { DISCONNECT_REQUEST_NAME } from '../x224/tpdu.js';
+import type { DataTpdu, DisconnectRequest } from '../x224/tpdu.js';
+import { DATA_TPDU_NAME, DISCONNECT_REQUEST_NAME } from '../x224/tpdu.js';
 import { hex32 } from '../wire/hex.js';
 
 type Describe = (value: never) => string;
@@ -31,6 +31,7 @@ const DESCRIBE: Record<string, Describe> = {
     return `selected ${protocolName(n.selectedProtocol)} (${hex32(n.selectedProtocol)})${flags}`;
   },
   [DISCONNECT_REQUEST_NAME]: (dr: DisconnectRequest) => `reason ${dr.reason}`,
+  [DATA_TPDU_NAME]: (dt: DataTpdu) => `${dt.userData.length} bytes of user data before the X.224 exchange completed (not decoded in this stage)`,
 };
 
 export function describePdu(name: string, value: unknown): string {

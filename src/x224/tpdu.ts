@@ -109,3 +109,17 @@ export function encodeDisconnectRequest(dr: DisconnectRequest): Uint8Array {
 
 /** Data TPDU header (X.224 §13.7): LI = 2, code 0xF0, EOT bit. Its user data is the next layer. */
 export const DATA_TPDU_HEADER = new Uint8Array([0x02, 0xf0, 0x80]);
+export const DATA_TPDU_NAME = 'X.224 Data';
+
+export interface DataTpdu {
+  /** end of TSDU: the last (usually only) TPDU of the user data */
+  eot: boolean;
+  userData: Uint8Array;
+}
+
+export function decodeDataTpdu(frame: X224Frame): DataTpdu {
+  const r = frame.rest;
+  if (frame.li !== 2) throw r.error('INVALID_FIELD', 'LI', `a Data TPDU has LI 2, got ${frame.li}`, r.absolute - 2);
+  const eot = (r.u8('EOT') & 0x80) !== 0;
+  return { eot, userData: r.rest('user data').slice() };
+}

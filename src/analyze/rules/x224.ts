@@ -22,7 +22,8 @@ function requestEvidence(f: Facts) {
 /** The server's reply did not decode: not TPKT at all (row 5) or a malformed Confirm (row 11). */
 const badReply: Rule = (f) => {
   const err = f.decodeErrors.find((e) => e.stage === 'x224' && e.dir === 's2c');
-  if (!err) return undefined;
+  // what the server sent after a decoded Confirm does not change what the Confirm said
+  if (!err || (f.cc && f.cc.at <= err.at)) return undefined;
   const where = { ...err, offset: err.error.offset };
   const cutConfirm = err.error.code === 'NOT_ENOUGH_BYTES' && /^03 00 .. .. .. d/.test(err.head);
   if (err.phase === 'framing' && !cutConfirm) {

@@ -5,7 +5,7 @@ import { findTpktSize } from '../../x224/tpkt.js';
 import { CONNECTION_REQUEST_NAME, decodeConnectionRequest } from '../../x224/connection-request.js';
 import { CONNECTION_CONFIRM_NAME, decodeConnectionConfirm } from '../../x224/connection-confirm.js';
 import {
-  decodeDisconnectRequest, decodeX224Frame, DISCONNECT_REQUEST_NAME, tpduKind,
+  DATA_TPDU_NAME, decodeDataTpdu, decodeDisconnectRequest, decodeX224Frame, DISCONNECT_REQUEST_NAME, tpduKind,
 } from '../../x224/tpdu.js';
 import { PROTOCOL } from '../../x224/codes.js';
 import type { PduEvent } from '../events.js';
@@ -35,6 +35,12 @@ export const x224Stage: StageHandler = {
 
   handle(pdu: FramedPdu, ctx: StageContext) {
     const kind = tpduKind(pdu.bytes[5] ?? 0);
+    if (kind === 'DT') {
+      // data before the exchange completed (e.g. an MCS Disconnect Provider Ultimatum after a
+      // negotiation failure): reported, decoded by the MCS stage's codecs once they exist
+      ctx.emit(pduEvent(pdu, DATA_TPDU_NAME, decodeDataTpdu(decodeX224Frame(pdu.bytes, pdu.offset, DATA_TPDU_NAME))));
+      return;
+    }
     if (pdu.dir === 'c2s') {
       // anything but a CR fails inside the codec, which names the field and offset
       const cr = decodeConnectionRequest(pdu.bytes, pdu.offset);
