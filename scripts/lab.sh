@@ -110,9 +110,10 @@ stop_pid() {
 
 read_pid_file() { if [[ -s $1 ]]; then cat "$1"; fi; }
 
-# sockets bound to HOST:PORT (or the wildcard address) that would make binding it fail: listeners,
-# and connections whose local port it is (the default lab ports lie in Linux's ephemeral range, so
-# a client connection can hold one for a moment). TIME-WAIT does not block (servers set SO_REUSEADDR).
+# sockets bound to HOST:PORT (or the wildcard address) that make binding it fail: listeners, and
+# connections whose local port it is (the default lab ports lie in Linux's ephemeral range, so a client
+# connection can hold one for a moment). TIME-WAIT is left out: it blocks only when the closed socket
+# lacked SO_REUSEADDR (a client's, for 60 s), which ss cannot tell; a failed bind lists it afterwards.
 # Prints "STATE ADDRESS" lines.
 port_users() {
   local host=$1 port=$2
@@ -372,7 +373,10 @@ cmd_start() {
   wait_listening "$SERVER_PID" "$PORT" || rc=$?
   case $rc in
     0) ;;
-    2) server_logs_tail; die "$SCENARIO: server exited before listening on $HOST:$PORT (logs in $RUN_DIR)" ;;
+    2)
+      server_logs_tail
+      users=$(ss -Htan "sport = :$PORT" | awk '{print $1, $4, $5}' | tr '\n' ';')
+      die "$SCENARIO: server exited before listening on $HOST:$PORT (logs in $RUN_DIR)${users:+; sockets on that port: $users}" ;;
     *) server_logs_tail; die "$SCENARIO: not listening on $HOST:$PORT after $READY_TIMEOUT_MS ms (logs in $RUN_DIR)" ;;
   esac
   echo "READY scenario=$SCENARIO host=$HOST port=$PORT pid=$SERVER_PID startup_ms=$((($(now_us) - SERVER_START_US) / 1000))"
