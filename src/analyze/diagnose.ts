@@ -44,8 +44,8 @@ function clientShowsFor(r: RuleResult): ClientShows | undefined {
   return shows;
 }
 
-export function diagnose(events: readonly TrackerEvent[], mode: 'live' | 'capture'): Verdict {
-  const f = collectFacts(events, mode);
+export function diagnose(events: readonly TrackerEvent[]): Verdict {
+  const f = collectFacts(events);
   const r: RuleResult = RULES.reduce<RuleResult | undefined>((hit, rule) => hit ?? rule(f), undefined) ?? {
     status: 'undetermined',
     summary: f.entered.length ? `observation ended in ${f.stage} before any outcome` : 'nothing was observed',

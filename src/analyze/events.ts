@@ -46,5 +46,3 @@ export type TrackerEvent =
   | (At & { type: 'closed'; dir: Dir; how: 'fin' | 'rst'; stage: StageName; streamOffset: number })
   | (At & { type: 'gap'; dir: Dir; bytes: number; stage: StageName })
   | (At & { type: 'end'; how: 'timeout' | 'capture-end' | 'probe-done'; stage: StageName; detail?: string });
-
-export type EventType = TrackerEvent['type'];

@@ -12,7 +12,6 @@ import type { StageName } from './stages.js';
 type Ev<T extends TrackerEvent['type']> = Extract<TrackerEvent, { type: T }>;
 
 export interface Facts {
-  mode: 'live' | 'capture';
   resolve?: Ev<'resolve'>;
   tcp: Ev<'tcp'>[];
   entered: StageName[];
@@ -37,9 +36,9 @@ export function isPdu<T>(e: TrackerEvent, name: string): e is PduEvent<T> {
   return e.type === 'pdu' && e.name === name;
 }
 
-export function collectFacts(events: readonly TrackerEvent[], mode: 'live' | 'capture'): Facts {
+export function collectFacts(events: readonly TrackerEvent[]): Facts {
   const f: Facts = {
-    mode, tcp: [], entered: [], completed: [], stage: 'resolve', decodeErrors: [], closes: [], gaps: [],
+    tcp: [], entered: [], completed: [], stage: 'resolve', decodeErrors: [], closes: [], gaps: [],
     bytes: {}, warnings: [],
   };
   const count = (stage: StageName, dir: Dir, n: number): void => {
@@ -70,11 +69,6 @@ export function collectFacts(events: readonly TrackerEvent[], mode: 'live' | 'ca
     }
   }
   return f;
-}
-
-/** The first close, i.e. who ended the connection. */
-export function firstClose(f: Facts): Ev<'closed'> | undefined {
-  return f.closes[0];
 }
 
 export function bytesIn(f: Facts, stage: StageName, dir: Dir): number {

@@ -17,7 +17,3 @@ export const STAGES = [
 ] as const;
 
 export type StageName = (typeof STAGES)[number];
-
-export function stageIndex(s: StageName): number {
-  return STAGES.indexOf(s);
-}

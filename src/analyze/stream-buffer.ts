@@ -46,11 +46,16 @@ export class StreamBuffer {
   /** Removes n bytes from the front (they are copied out so the buffer can be released). */
   take(n: number): Uint8Array {
     const out = this.buf.slice(0, n);
+    this.drop(n);
+    return out;
+  }
+
+  /** Removes n bytes from the front without copying them (bytes that are only counted). */
+  drop(n: number): void {
     this.buf = this.buf.subarray(n);
     this.start += n;
     let keep = 0;
     while (keep + 1 < this.marks.length && this.marks[keep + 1]!.offset <= this.start) keep++;
     if (keep > 0) this.marks = this.marks.slice(keep);
-    return out;
   }
 }

@@ -20,7 +20,7 @@ export interface NegotiationSummary {
 }
 
 export function negotiationSummary(events: readonly TrackerEvent[]): NegotiationSummary {
-  const f = collectFacts(events, 'capture');
+  const f = collectFacts(events);
   const s: NegotiationSummary = {};
   const cr = f.cr?.value;
   if (cr) {

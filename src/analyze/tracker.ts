@@ -218,7 +218,7 @@ export class HandshakeTracker {
     if (n === 0) return;
     const offset = l.buf.offset;
     const origin = l.buf.origin(offset);
-    l.buf.take(n);
+    l.buf.drop(n);
     if (l.opaque) l.opaque.length += n;
     else l.opaque = { offset, length: n, ...origin };
   }

@@ -60,7 +60,7 @@ class Replay {
           if (!c) break;
           this.open.delete(o.flowId);
           const events = c.tracker.events;
-          out.push({ type: 'connection', flow: c.flow, lastPacket: o.lastPacket, events, verdict: diagnose(events, 'capture') });
+          out.push({ type: 'connection', flow: c.flow, lastPacket: o.lastPacket, events, verdict: diagnose(events) });
           break;
         }
         case 'issue':

@@ -56,7 +56,7 @@ export async function probe(opts: ProbeOptions): Promise<ProbeResult> {
     target,
     ...(opts.requestedProtocols === undefined ? {} : { requestedProtocols: opts.requestedProtocols }),
     events: tracker.events,
-    verdict: diagnose(tracker.events, 'live'),
+    verdict: diagnose(tracker.events),
     connections,
     startedAt,
     durationMs: now() - startedAt,

@@ -44,15 +44,3 @@ export class DecodeError extends Error implements DecodeErrorInfo {
     return { code, layer, pdu, field, offset, reason };
   }
 }
-
-export type Result<T> = { ok: true; value: T } | { ok: false; error: DecodeError };
-
-/** Runs a throwing decoder and returns its outcome as a value; only DecodeError is caught. */
-export function tryDecode<T>(decode: () => T): Result<T> {
-  try {
-    return { ok: true, value: decode() };
-  } catch (e) {
-    if (e instanceof DecodeError) return { ok: false, error: e };
-    throw e;
-  }
-}

@@ -107,8 +107,7 @@ export function encodeDisconnectRequest(dr: DisconnectRequest): Uint8Array {
   return w.finish();
 }
 
-/** Data TPDU header (X.224 §13.7): LI = 2, code 0xF0, EOT bit. Its user data is the next layer. */
-export const DATA_TPDU_HEADER = new Uint8Array([0x02, 0xf0, 0x80]);
+/** Data TPDU (X.224 §13.7): LI = 2, code 0xF0, EOT bit; its user data is the next layer. */
 export const DATA_TPDU_NAME = 'X.224 Data';
 
 export interface DataTpdu {

@@ -17,15 +17,15 @@ const request: TrackerInput = { kind: 'data', dir: 'c2s', lane: 'wire', bytes: R
 const reply = (bytes: Uint8Array): TrackerInput => ({ kind: 'data', dir: 's2c', lane: 'wire', bytes, at: at(), packet: 5 });
 const close = (dir: 'c2s' | 's2c', how: 'fin' | 'rst'): TrackerInput => ({ kind: 'close', dir, how, at: at(), packet: 6 });
 
-function verdictOf(inputs: TrackerInput[], mode: 'live' | 'capture' = 'capture') {
+function verdictOf(inputs: TrackerInput[]) {
   const tr = new HandshakeTracker();
   inputs.forEach((i) => tr.push(i));
-  return diagnose(tr.events, mode);
+  return diagnose(tr.events);
 }
 
 describe('diagnose: resolve and TCP rows', () => {
   it('row 1: name does not resolve', () => {
-    const v = verdictOf([{ kind: 'resolve', host: 'nosuch.invalid', ok: false, error: 'ENOTFOUND', at: 1 }], 'live');
+    const v = verdictOf([{ kind: 'resolve', host: 'nosuch.invalid', ok: false, error: 'ENOTFOUND', at: 1 }]);
     expect(v).toMatchObject({ status: 'failed', failedStage: 'resolve', row: { id: 1 }, endedBy: { who: 'resolver' } });
     expect(v.clientShows?.code).toBe('0x104');
   });
@@ -70,7 +70,7 @@ describe('diagnose: X.224 rows', () => {
   });
 
   it('row 6: silence until the timeout', () => {
-    const v = verdictOf([...connected, request, { kind: 'end', how: 'timeout', at: 99 }], 'live');
+    const v = verdictOf([...connected, request, { kind: 'end', how: 'timeout', at: 99 }]);
     expect(v).toMatchObject({ status: 'failed', row: { id: 6 }, endedBy: { how: 'timeout' } });
   });
 
@@ -92,7 +92,7 @@ describe('diagnose: X.224 rows', () => {
   });
 
   it('row 12: a legacy Confirm is not a failure, but is noted', () => {
-    const v = verdictOf([...connected, request, reply(fromHex('03 00 00 0b 06 d0 00 00 12 34 00')), { kind: 'end', how: 'probe-done', at: 50 }], 'live');
+    const v = verdictOf([...connected, request, reply(fromHex('03 00 00 0b 06 d0 00 00 12 34 00')), { kind: 'end', how: 'probe-done', at: 50 }]);
     expect(v.status).toBe('ok');
     expect(v.findings).toEqual([expect.objectContaining({ row: 12 })]);
     expect(v.stagesReached).toEqual(['tcp', 'x224', 'mcs-connect']);

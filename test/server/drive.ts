@@ -8,6 +8,9 @@ import { HandshakeTracker } from '../../src/analyze/tracker.js';
 import { PROTOCOL } from '../../src/x224/codes.js';
 import { encodeConnectionRequest } from '../../src/x224/connection-request.js';
 
+/** Omit<T, 'at'> applied to each member of a union, so the discriminant survives. */
+type WithoutAt<T> = T extends unknown ? Omit<T, 'at'> : never;
+
 export const REQUESTED = PROTOCOL.SSL | PROTOCOL.HYBRID | PROTOCOL.HYBRID_EX;
 
 export function connectionRequest(requestedProtocols = REQUESTED): Uint8Array {
@@ -42,7 +45,7 @@ export function drive(port: number, host = '127.0.0.1', opts: { request?: Uint8A
   const tracker = new HandshakeTracker();
   const chunks: Buffer[] = [];
   let finished = false;
-  const push = (input: Omit<TrackerInput, 'at'>): TrackerEvent[] =>
+  const push = (input: WithoutAt<TrackerInput>): TrackerEvent[] =>
     (finished ? [] : tracker.push({ ...input, at: Date.now() } as TrackerInput));
   return new Promise((resolve) => {
     const socket = net.connect(port, host);
@@ -79,7 +82,7 @@ export function drive(port: number, host = '127.0.0.1', opts: { request?: Uint8A
     });
     socket.on('close', () => {
       const events = tracker.events;
-      resolve({ events, verdict: diagnose(events, 'live'), received: new Uint8Array(Buffer.concat(chunks)), chunks: chunks.length });
+      resolve({ events, verdict: diagnose(events), received: new Uint8Array(Buffer.concat(chunks)), chunks: chunks.length });
     });
   });
 }

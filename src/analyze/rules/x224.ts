@@ -3,7 +3,7 @@ import { describeFailureCode, protocolName, protocolSet } from '../../x224/codes
 import { hex32 } from '../../wire/hex.js';
 import type { Facts } from '../facts.js';
 import { bytesIn } from '../facts.js';
-import type { Rule, RuleResult } from './rule.js';
+import type { Rule } from './rule.js';
 import { describeEnd, endedBy, evidence } from './rule.js';
 import { sniffReply } from './sniff.js';
 
@@ -152,5 +152,3 @@ const noRequest: Rule = (f) => {
 };
 
 export const x224Rules: Rule[] = [badReply, negotiationFailure, disconnectRequest, unrequestedProtocol, noRequest, noConfirm];
-
-export type { RuleResult };
