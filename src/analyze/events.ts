@@ -3,6 +3,7 @@
 import type { DecodeErrorInfo } from '../wire/errors.js';
 import type { Dir, Lane, TcpWhat } from './input.js';
 import type { StageName } from './stages.js';
+import type { PubKeyAuthCheck } from '../credssp/credssp-client.js';
 
 interface At {
   at: number;
@@ -46,6 +47,7 @@ export type TrackerEvent =
   | (At & { type: 'closed'; dir: Dir; how: 'fin' | 'rst'; stage: StageName; streamOffset: number })
   /** the TLS implementation's own view of the session (certificate chain even when encrypted) */
   | (At & { type: 'tls-session'; stage: StageName; source: 'tls-library' | 'key-log'; chain: Uint8Array[]; protocol?: string; cipher?: string; group?: string })
+  | (At & { type: 'credssp-check'; stage: StageName } & PubKeyAuthCheck)
   | (At & { type: 'gap'; dir: Dir; bytes: number; stage: StageName })
   | (At & {
       type: 'end'; how: 'timeout' | 'capture-end' | 'probe-done'; stage: StageName; detail?: string;

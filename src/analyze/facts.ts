@@ -32,7 +32,7 @@ export interface Facts {
   bytes: Partial<Record<StageName, Record<Lane, Record<Dir, number>>>>;
   warnings: Ev<'warning'>[];
   tls: TlsFacts;
-  credssp: { requests: PduEvent<TsRequestPdu>[]; earlyUserAuth?: PduEvent<EarlyUserAuthResult> };
+  credssp: { requests: PduEvent<TsRequestPdu>[]; earlyUserAuth?: PduEvent<EarlyUserAuthResult>; check?: Ev<'credssp-check'> };
   firstAt?: number;
   lastAt?: number;
 }
@@ -70,6 +70,7 @@ export function collectFacts(events: readonly TrackerEvent[]): Facts {
         else tlsFact(f.tls, e);
         break;
       case 'tls-session': f.tls.session ??= e; break;
+      case 'credssp-check': f.credssp.check ??= e; break;
       case 'opaque': count(e.stage, e.lane, e.dir, e.length); break;
       case 'decode-error': f.decodeErrors.push(e); break;
       case 'closed': f.closes.push(e); break;

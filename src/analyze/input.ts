@@ -1,5 +1,6 @@
 // What drivers (live probe, pcap replay, recorded logs) feed the tracker. Time comes in on every
 // input (`at`, milliseconds since the Unix epoch); the tracker never reads a clock.
+import type { PubKeyAuthCheck } from '../credssp/credssp-client.js';
 
 /** Direction of a byte stream: client to server or server to client. */
 export type Dir = 'c2s' | 's2c';
@@ -33,6 +34,11 @@ export type TrackerInput =
    * offline: decryption with a key log): the certificate chain as sent, which TLS 1.3 encrypts.
    */
   | (Where & { kind: 'tls-session'; source: 'tls-library' | 'key-log'; chain: Uint8Array[]; protocol?: string; cipher?: string; group?: string })
+  /**
+   * What only the CredSSP client can know: whether the server's pubKeyAuth unsealed with the NTLM
+   * session key and bound this TLS session's key ([MS-CSSP] 3.1.5 step 4). Keys never enter the tracker.
+   */
+  | (Where & { kind: 'credssp-check' } & PubKeyAuthCheck)
   /** bytes missing from a direction (capture loss); parsing of that direction stops */
   | (Where & { kind: 'gap'; dir: Dir; bytes: number })
   /**

@@ -111,6 +111,11 @@ export class HandshakeTracker {
         this.emit({ ...rest, type: 'tls-session', stage: this.stage });
         return;
       }
+      case 'credssp-check': {
+        const { kind: _k, ...rest } = input;
+        this.emit({ ...rest, type: 'credssp-check', stage: this.stage });
+        return;
+      }
       case 'gap':
         this.lane(input.dir, 'wire').stopped = true;
         this.emit({ type: 'gap', dir: input.dir, bytes: input.bytes, stage: this.stage, ...w });

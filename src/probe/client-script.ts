@@ -7,8 +7,10 @@ import type { ConnectionConfirm } from '../x224/connection-confirm.js';
 import { PROTOCOL } from '../x224/codes.js';
 import { TLS_PDU } from '../analyze/stages/tls.js';
 import { CREDSSP_PDU, type TsRequestPdu } from '../analyze/stages/credssp.js';
-import { encodeTsRequest } from '../credssp/ts-request.js';
-import { encodeNtlmNegotiate } from '../credssp/ntlm.js';
+import { CredsspClient, negotiateRequest, type CredsspClientStep, type PubKeyAuthCheck } from '../credssp/credssp-client.js';
+import type { NtlmCredentials } from '../credssp/ntlm-client.js';
+import { subjectPublicKey } from '../tls/x509.js';
+import { DecodeError } from '../wire/errors.js';
 import type { TrackerEvent } from '../analyze/events.js';
 
 /** TLS client settings for the upgrade after the Confirm (node:tls names). */
@@ -27,6 +29,8 @@ export type ScriptAction =
   | { kind: 'send-inner'; bytes: Uint8Array }
   /** start TLS over the same socket ([MS-RDPBCGR] 5.4.5.1): the Confirm selected a TLS-based protocol */
   | { kind: 'upgrade-tls'; options: TlsClientOptions }
+  /** report what only the client can know (the server's pubKeyAuth unsealed) to the tracker */
+  | { kind: 'observe'; check: PubKeyAuthCheck }
   /** the probe has what it came for (or cannot go on): close politely */
   | { kind: 'done'; reason: string };
 
@@ -41,14 +45,13 @@ export interface ScriptOptions {
   clientHello?: Uint8Array;
   /** stop after TLS instead of starting CredSSP when NLA was selected */
   noCredssp?: boolean;
+  /** NLA with these credentials: AUTHENTICATE, pubKeyAuth and its check ([MS-CSSP] 3.1.5) */
+  credentials?: NtlmCredentials;
+  /** after a verified pubKeyAuth, send the credentials (TSCredentials) */
+  delegate?: boolean;
+  /** random bytes for the NTLM client challenge, session key and CredSSP nonce (required with credentials) */
+  random?: (n: number) => Uint8Array;
 }
-
-/** CredSSP version the probe announces ([MS-CSSP] 2.2.1: 6 is current). */
-const CREDSSP_VERSION = 6;
-/** NTLM NEGOTIATE flags of a current Windows client: Unicode, NTLM, sign/seal, extended session security, target info, version, 128/56-bit, key exchange ([MS-NLMP] 2.2.2.5). */
-const NEGOTIATE_FLAGS = 0xe2088297;
-/** the VERSION those flags announce ([MS-NLMP] 2.2.2.10): a Windows 10 client, NTLM revision 15 */
-const NEGOTIATE_VERSION = { major: 10, minor: 0, build: 19041, revision: 15, text: 'Windows 10' };
 
 const HELLO_ANSWERS = new Set<string>([TLS_PDU.serverHello, TLS_PDU.helloRetry, TLS_PDU.alert]);
 
@@ -59,6 +62,10 @@ export class ClientScript {
   private finished = false;
   /** the protocol the server selected, once its Confirm arrived */
   private selected: number | undefined;
+  /** the credentialed CredSSP exchange, once TLS is up */
+  private nla: CredsspClient | undefined;
+  /** TSCredentials sent on HYBRID_EX: the Early User Authorization Result ends the probe */
+  private awaitingEua = false;
 
   constructor(private readonly opts: ScriptOptions) {}
 
@@ -84,6 +91,11 @@ export class ClientScript {
     for (const e of events) {
       const step = this.upgrade(e) ?? this.credssp(e);
       if (step) return [step];
+      const steps = this.credentialed(e);
+      if (steps) {
+        if (steps.some((a) => a.kind === 'done')) this.finished = true;
+        return steps;
+      }
       const reason = this.stopReason(e);
       if (reason) {
         this.finished = true;
@@ -100,7 +112,39 @@ export class ClientScript {
   private credssp(e: TrackerEvent): ScriptAction | undefined {
     if (e.type !== 'tls-session' || this.opts.noCredssp || this.selected === undefined) return undefined;
     if ((this.selected & (PROTOCOL.HYBRID | PROTOCOL.HYBRID_EX)) === 0) return undefined;
-    return { kind: 'send-inner', bytes: encodeTsRequest({ version: CREDSSP_VERSION, negoTokens: [encodeNtlmNegotiate(NEGOTIATE_FLAGS, NEGOTIATE_VERSION)] }) };
+    const { credentials, random } = this.opts;
+    if (!credentials) return { kind: 'send-inner', bytes: negotiateRequest().bytes };
+    if (!random) throw new Error('ClientScript: credentials need a random source');
+    let serverPublicKey: Uint8Array;
+    try {
+      serverPublicKey = subjectPublicKey(e.chain[0] ?? new Uint8Array(0));
+    } catch (err) {
+      if (!(err instanceof DecodeError)) throw err;
+      this.finished = true;
+      return { kind: 'done', reason: `the server certificate's public key does not decode (${err.message}): no credentials sent` };
+    }
+    this.nla = new CredsspClient({ credentials, delegate: this.opts.delegate ?? false, serverPublicKey, random });
+    return { kind: 'send-inner', bytes: this.nla.start() };
+  }
+
+  /** With credentials: the server's TSRequests drive the CredsspClient; HYBRID_EX then waits for the EUA result. */
+  private credentialed(e: TrackerEvent): ScriptAction[] | undefined {
+    if (!this.nla || e.type !== 'pdu' || e.dir !== 's2c') return undefined;
+    if (e.name === CREDSSP_PDU.earlyUserAuth && this.awaitingEua) return [{ kind: 'done', reason: 'Early User Authorization Result received' }];
+    if (e.name !== CREDSSP_PDU.tsRequest) return undefined;
+    const v = e.value as TsRequestPdu;
+    return this.nla.receive(v.request, v.ntlm?.type === 2 ? v.ntlm : undefined, e.at).flatMap((s) => this.action(s));
+  }
+
+  private action(s: CredsspClientStep): ScriptAction[] {
+    if ('send' in s) return [{ kind: 'send-inner', bytes: s.send }];
+    if ('check' in s) return [{ kind: 'observe', check: s.check }];
+    if ('done' in s) return [{ kind: 'done', reason: s.done }];
+    if (this.selected === PROTOCOL.HYBRID_EX) {
+      this.awaitingEua = true;
+      return [];
+    }
+    return [{ kind: 'done', reason: 'credentials delegated; the server now expects MCS Connect Initial' }];
   }
 
   /** After a Confirm selecting SSL, HYBRID, HYBRID_EX, RDSTLS or RDSAAD, TLS comes next. */
@@ -117,10 +161,9 @@ export class ClientScript {
 
   private stopReason(e: TrackerEvent): string | undefined {
     if (e.type === 'pdu' && e.name === CONNECTION_CONFIRM_NAME) return 'connection confirm received';
-    // this version stops once TLS is up and the TLS library has reported the session
-    // with SSL selected (or --no-credssp) this version stops once TLS is up and reported
+    // with SSL selected (or --no-credssp) the probe stops once TLS is up and reported
     if (e.type === 'tls-session') return 'TLS handshake completed';
-    if (e.type === 'pdu' && e.name === CREDSSP_PDU.tsRequest && e.dir === 's2c') {
+    if (e.type === 'pdu' && e.name === CREDSSP_PDU.tsRequest && e.dir === 's2c' && !this.nla) {
       const v = e.value as TsRequestPdu;
       if (v.request.errorCode !== undefined) return 'server sent a CredSSP errorCode';
       if (v.ntlm?.type === 2) return 'NTLM CHALLENGE received (no credentials given: the probe stops here)';

@@ -3,6 +3,7 @@
 import { lookup } from 'node:dns/promises';
 import { isIP, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { randomBytes } from 'node:crypto';
 import { HandshakeTracker } from '../analyze/tracker.js';
 import { diagnose, type Verdict } from '../analyze/diagnose.js';
 import type { TrackerEvent } from '../analyze/events.js';
@@ -61,7 +62,7 @@ async function resolve(host: string, family: 0 | 4 | 6): Promise<{ ok: true; add
 export async function probe(opts: ProbeOptions): Promise<ProbeResult> {
   const startedAt = now();
   const tracker = new HandshakeTracker();
-  const script = new ClientScript(opts);
+  const script = new ClientScript({ ...opts, random: (n) => new Uint8Array(randomBytes(n)) });
   const result = (target: ProbeResult['target'], connections: number): ProbeResult => ({
     target,
     ...(opts.requestedProtocols === undefined ? {} : { requestedProtocols: opts.requestedProtocols }),
@@ -132,6 +133,8 @@ export async function probe(opts: ProbeOptions): Promise<ProbeResult> {
           secure?.write(a.bytes);
         } else if (a.kind === 'upgrade-tls') {
           upgrade(a.options);
+        } else if (a.kind === 'observe') {
+          feed({ kind: 'credssp-check', ...a.check, at: now() });
         } else {
           // close politely first (a TLS close_notify goes through the tap), then end observation
           if (secure) secure.end(); else socket.end();

@@ -57,6 +57,9 @@ export function timeline(events: readonly TrackerEvent[]): TimelineEntry[] {
       case 'closed':
         out.push({ ...base, stage: e.stage, dir: e.dir, what: e.how === 'rst' ? 'RST' : 'FIN', detail: `${e.dir === 's2c' ? 'server' : 'client'} ${e.how === 'rst' ? 'reset' : 'closed'} the connection`, level: e.dir === 's2c' ? 'warn' : 'info' });
         break;
+      case 'credssp-check':
+        out.push({ ...base, stage: e.stage, what: e.result === 'match' ? 'server pubKeyAuth verified' : 'server pubKeyAuth REJECTED', detail: `CredSSP v${e.version}, ${e.method}: ${e.detail}`, level: e.result === 'match' ? 'info' : 'error' });
+        break;
       case 'gap':
         out.push({ ...base, stage: e.stage, dir: e.dir, what: 'gap', detail: `${e.bytes} bytes missing from the capture`, level: 'warn' });
         break;

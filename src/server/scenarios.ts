@@ -69,7 +69,7 @@ export const SCENARIOS: readonly Scenario[] = [
   { name: 'malformed-confirm', row: 11, describe: 'Confirm whose RDP_NEG_RSP length field is 9 instead of 8, stays open', behaviour: [request, { send: malformed }] },
   { name: 'truncated-confirm', row: 11, describe: 'TPKT header claims a 19-byte Confirm, 11 bytes are sent, then FIN', behaviour: [request, { send: truncated }, fin] },
   { name: 'legacy-confirm', row: 12, describe: 'Confirm without negotiation data (pre-RDP 5.2: Standard RDP Security), stays open', behaviour: [request, { send: (req) => confirmTo(req) }] },
-  { name: 'ok', row: null, describe: 'selects the best requested protocol (HYBRID_EX > HYBRID > SSL > RDP), completes TLS with a valid self-signed certificate for localhost, stays open', behaviour: [request, { send: best }, tlsOk] },
+  { name: 'ok', row: null, describe: 'selects the best requested protocol (HYBRID_EX > HYBRID > SSL > RDP), completes TLS with a valid self-signed certificate for localhost and, for HYBRID/HYBRID_EX, NLA for the scenario account (rdpscope), then stays open', behaviour: [request, { send: best }, tlsOk] },
   { name: 'slow-confirm', row: null, describe: 'like ok, but sends the Confirm one byte every 50 ms', behaviour: [request, { send: best, byteEveryMs: 50 }, tlsOk] },
   ...TLS_SCENARIOS,
   ...CREDSSP_SCENARIOS,

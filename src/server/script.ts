@@ -26,7 +26,8 @@ export type Step =
   | { close: 'fin' | 'rst' };
 
 /** What the I/O layer performs, in order. */
-export type Effect = { write: Uint8Array } | { sleep: number } | { close: 'fin' | 'rst' } | { startTls: TlsServerSpec };
+/** startTls carries the client's Connection Request: CredSSP needs to know whether HYBRID_EX was chosen. */
+export type Effect = { write: Uint8Array } | { sleep: number } | { close: 'fin' | 'rst' } | { startTls: TlsServerSpec; request?: ConnectionRequest };
 
 export class ScriptRun {
   private next = 0;
@@ -87,7 +88,7 @@ export class ScriptRun {
     const out: Effect[] = [];
     for (let step = this.script[this.next]; step && !('await' in step); step = this.script[++this.next]) {
       if ('close' in step) return [...out, ...this.stop({ close: step.close })];
-      if ('tls' in step) return [...out, ...this.stop({ startTls: step.tls })];
+      if ('tls' in step) return [...out, ...this.stop({ startTls: step.tls, ...(this.request ? { request: this.request } : {}) })];
       out.push(...this.writes(step));
     }
     return out;

@@ -7,16 +7,26 @@ import { ScriptRun, type Effect } from './script.js';
 import tls from 'node:tls';
 import { scenarioCertificate, type TlsServerSpec } from './tls-certs.js';
 import { CredsspResponder } from './credssp-responder.js';
+import { randomBytes } from 'node:crypto';
+import { subjectPublicKey } from '../tls/x509.js';
+import { bestProtocol } from './replies.js';
+import { PROTOCOL } from '../x224/codes.js';
+import type { ConnectionRequest } from '../x224/connection-request.js';
 
 /**
  * Takes the connection over with a TLS server whose plaintext goes to a CredsspResponder (the
  * scenario's `credssp` behaviour); what it does not answer is read and dropped, the connection stays open.
  */
-function startTls(socket: net.Socket, spec: TlsServerSpec): void {
+function startTls(socket: net.Socket, spec: TlsServerSpec, request: ConnectionRequest | undefined): void {
   socket.removeAllListeners('data');
-  const secure = new tls.TLSSocket(socket, { isServer: true, secureContext: scenarioCertificate(spec.cert).context });
+  const { cert, context } = scenarioCertificate(spec.cert);
+  const secure = new tls.TLSSocket(socket, { isServer: true, secureContext: context });
   secure.on('error', () => socket.destroy());
-  const credssp = new CredsspResponder(() => Date.now(), spec.credssp);
+  // the CredSSP scenarios' Confirm selects bestProtocol (src/server/scenarios-credssp.ts)
+  const credssp = new CredsspResponder({
+    now: () => Date.now(), random: (n) => new Uint8Array(randomBytes(n)), serverPublicKey: subjectPublicKey(cert.der),
+    hybridEx: request !== undefined && bestProtocol(request) === PROTOCOL.HYBRID_EX, ...(spec.credssp ? { behaviour: spec.credssp } : {}),
+  });
   // actions run in order: a close waits until the bytes before it were handed to the TCP socket
   let queue = Promise.resolve();
   const act = async (a: ReturnType<CredsspResponder['receive']>[number]): Promise<void> => {
@@ -76,7 +86,7 @@ async function perform(socket: net.Socket, effects: Effect[]): Promise<void> {
     if (socket.destroyed) return;
     if ('sleep' in e) await sleep(e.sleep);
     else if ('write' in e) socket.write(e.write);
-    else if ('startTls' in e) startTls(socket, e.startTls);
+    else if ('startTls' in e) startTls(socket, e.startTls, e.request);
     else if (e.close === 'rst') socket.resetAndDestroy();
     else socket.end();
   }

@@ -8,27 +8,31 @@ export type CertKind = 'ok' | 'expired' | 'not-yet-valid' | 'wrong-name' | 'weak
 export interface TlsServerSpec {
   cert: CertKind;
   /**
-   * What the CredSSP side does with the client's first TSRequest (src/server/credssp-responder.ts,
-   * failure-catalogue rows 19-24); default 'challenge': an NTLM CHALLENGE in a TSRequest version 6.
+   * What the CredSSP side does (src/server/credssp-responder.ts, failure-catalogue rows 19-25);
+   * default 'challenge': a CredSSP v6 server with one account (SCENARIO_ACCOUNT) that completes NLA.
    */
   credssp?:
     | 'challenge'
-    /** row 19: close the TCP connection (FIN), no TLS close_notify */
+    /** row 19: close the TCP connection (FIN) after the first TSRequest, no TLS close_notify */
     | 'close'
-    /** row 19: reset the TCP connection (RST) */
+    /** row 19: reset the TCP connection (RST) after the first TSRequest */
     | 'reset'
-    /** row 20: a TSRequest version 6 carrying this NTSTATUS errorCode */
+    /** row 20: answer the AUTHENTICATE with a TSRequest carrying this NTSTATUS errorCode */
     | { errorCode: number }
+    /** row 20 (FreeRDP's way): close (FIN) after the AUTHENTICATE, without errorCode */
+    | 'close-after-authenticate'
     /** row 21: end TLS with an alert (close_notify) instead of a TSRequest */
     | 'tls-alert'
-    /** row 22: the CHALLENGE in a TSRequest of this version */
+    /** row 22: the CHALLENGE in a TSRequest of this version; the rest as 'challenge' at that version */
     | { version: number }
     /** row 23: SPNEGO NegTokenInit2 listing Kerberos mechanisms only */
     | 'kerberos-only'
     /** row 23: SPNEGO NegTokenResp negState reject, no mechanism */
     | 'ntlm-rejected'
-    /** row 24: CHALLENGE, then Early User Authorization Result ACCESS_DENIED after the client's authInfo */
-    | 'eua-denied';
+    /** row 24: as 'challenge', then Early User Authorization Result ACCESS_DENIED after the TSCredentials */
+    | 'eua-denied'
+    /** row 25: as 'challenge', but the server's pubKeyAuth binds another TLS key */
+    | 'wrong-pubkeyauth';
 }
 
 const DAY = 86_400_000;

@@ -162,7 +162,7 @@ function sequence(der: Uint8Array, parent: Tlv, name: string, elements: readonly
   return out;
 }
 
-interface Outline { tbs: Tlv; issuer: Tlv; subject: Tlv; notBefore: Tlv; notAfter: Tlv; extensions: Tlv[] }
+interface Outline { tbs: Tlv; issuer: Tlv; subject: Tlv; notBefore: Tlv; notAfter: Tlv; spki: Tlv; extensions: Tlv[] }
 
 const TBS: readonly Element[] = [
   ['version', 0xa0, 'optional'], ['serialNumber', 0x02], ['signature', 0x30], ['issuer', 0x30], ['validity', 0x30],
@@ -185,7 +185,7 @@ function outline(der: Uint8Array): Outline {
   if (!notBefore || !notAfter || extra) throw fail('INVALID_FIELD', 'validity', validity.at, 'needs exactly notBefore and notAfter');
   const extWrap = items.get('extensions');
   const extensions = extWrap ? children(der, sequence(der, extWrap, 'extensions', [['extensions', 0x30]]).get('extensions')!, 'extensions') : [];
-  return { tbs, issuer: items.get('issuer')!, subject: items.get('subject')!, notBefore, notAfter, extensions };
+  return { tbs, issuer: items.get('issuer')!, subject: items.get('subject')!, notBefore, notAfter, spki: items.get('subjectPublicKeyInfo')!, extensions };
 }
 
 /** UTCTime YYMMDDHHMMSSZ or GeneralizedTime YYYYMMDDHHMMSSZ (RFC 5280 §4.1.2.5.1, §4.1.2.5.2) → ISO 8601. */
@@ -376,6 +376,17 @@ function extensionsInfo(cert: pkijs.Certificate, tlvs: Tlv[]): Pick<CertInfo, 's
 
 function fingerprint(algorithm: 'sha256' | 'sha1', der: Uint8Array): string {
   return hex(createHash(algorithm).update(der).digest(), ':');
+}
+
+/**
+ * The contents of the subjectPublicKey BIT STRING without its unused-bits octet (RFC 5280 §4.1.2.7;
+ * for RSA the RSAPublicKey DER): what CredSSP binds in pubKeyAuth ([MS-CSSP] 3.1.5).
+ */
+export function subjectPublicKey(der: Uint8Array): Uint8Array {
+  const spki = outline(der).spki;
+  const bits = sequence(der, spki, 'subjectPublicKeyInfo', [['algorithm', 0x30], ['subjectPublicKey', 0x03]]).get('subjectPublicKey')!;
+  if (bits.end === bits.content || der[bits.content] !== 0) throw fail('INVALID_FIELD', 'subjectPublicKey', bits.content, 'a key BIT STRING has 0 unused bits');
+  return der.slice(bits.content + 1, bits.end);
 }
 
 /** Throws DecodeError { layer: 'tls', pdu: 'X.509 certificate', field, offset } for bytes that are not a certificate. */

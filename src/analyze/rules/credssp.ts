@@ -1,4 +1,4 @@
-// CredSSP stage rules: catalogue rows 19-24 ([MS-CSSP] 3.1.5). With the plaintext (live probe) the
+// CredSSP stage rules: catalogue rows 19-25 ([MS-CSSP] 3.1.5). With the plaintext (live probe) the
 // TSRequests are observed; from a capture without TLS keys, only record sizes, alerts and who
 // closed are seen, and the verdict says it is inferred.
 import { describeCode } from '../../codes/table.js';
@@ -115,24 +115,96 @@ const alertInsteadOfTsRequest: Rule = (f) => {
   };
 };
 
-/** Row 19: the server closed right after the client's first TSRequest, without answering it. */
-const closedAfterFirstRequest: Rule = (f) => {
-  if (!inCredssp(f) || f.credssp.requests.some((r) => r.dir === 's2c')) return undefined;
+/**
+ * Rows 19 and 20: the server closed without answering the client's last CredSSP message. After the
+ * first (the NEGOTIATE) it is row 19; after the AUTHENTICATE or the credentials it is a refused logon
+ * without errorCode (row 20 by inference: FreeRDP's server does this on a wrong password).
+ */
+const closedAfterClientMessage: Rule = (f) => {
+  if (!inCredssp(f) || f.stage !== 'credssp') return undefined;
   const by = endedBy(f);
   if (by?.who !== 'server') return undefined;
   const { inferred, list } = clientMessagesBefore(f, Number.MAX_VALUE);
-  const first = list[0];
-  // with the plaintext, "no server TSRequest" settles it (TLS 1.3 session tickets are records, not answers)
-  if (!first || (inferred && f.tls.records.some((r) => r.dir === 's2c' && r.stage === 'credssp' && r.at > first.at))) return undefined;
+  const last = list.at(-1);
+  if (!last) return undefined;
+  // with the plaintext, only a TSRequest answers (TLS 1.3 session tickets are records, not answers)
+  const answered = inferred
+    ? f.tls.records.some((r) => r.dir === 's2c' && r.stage === 'credssp' && r.at > last.at)
+    : f.credssp.requests.some((r) => r.dir === 's2c' && r.at > last.at);
+  if (answered) return undefined;
+  const n = list.length;
+  const closed = by.how === 'rst' ? 'reset' : 'closed';
+  const sent = evidence(inferred ? 'inferred' : 'observed', inferred
+    ? `the client's CredSSP record number ${n} (encrypted; no TLS keys): ${CLIENT_MESSAGE[n - 1] ?? 'a later CredSSP message'}, by its position`
+    : `client sent ${CLIENT_MESSAGE[n - 1] ?? `CredSSP message number ${n}`}`, last, last.head);
+  const end = evidence('observed', `${describeEnd(by)} with no TSRequest in answer`, f.closes[0]);
+  if (n === 1) {
+    return {
+      status: 'failed', failedStage: 'credssp', row: 19,
+      summary: `the server ${closed} the connection right after the client's first TSRequest`,
+      cause: 'the server\'s NLA provider failed, or CredSSP is not what answers on this port',
+      evidence: [sent, end],
+      endedBy: by,
+    };
+  }
+  const what = n === 2 ? 'NTLM AUTHENTICATE' : 'credentials (TSCredentials)';
   return {
-    status: 'failed', failedStage: 'credssp', row: 19,
-    summary: `the server ${by.how === 'rst' ? 'reset' : 'closed'} the connection right after the client's first TSRequest`,
-    cause: 'the server\'s NLA provider failed, or CredSSP is not what answers on this port',
+    status: 'failed', failedStage: 'credssp', row: 20,
+    summary: `the server ${closed} the connection after the client's ${what}, without a CredSSP errorCode: most likely the logon was refused`,
+    cause: 'wrong password, unknown, disabled or locked account, or a user without the right to log on remotely; this server does not say which (FreeRDP\'s server closes like this), its log does',
+    evidence: [sent, end, evidence('inferred', `a server that closes instead of answering the ${what} refused it; Windows servers send errorCode (CredSSP v3+) instead`)],
+    endedBy: by, clientShows: deniedByServer('the server closes the connection during CredSSP; the client sees the socket close'),
+    findings: credsspFindings(f),
+  };
+};
+
+/** Row 25: the server's pubKeyAuth does not bind this TLS session's key (checked by the live probe). */
+const pubKeyAuthRejected: Rule = (f) => {
+  const c = f.credssp.check;
+  if (!c || c.result === 'match') return undefined;
+  const reply = f.credssp.requests.find((r) => r.dir === 's2c' && r.value.request.pubKeyAuth);
+  return {
+    status: 'failed', failedStage: 'credssp', row: 25,
+    summary: c.result === 'mismatch'
+      ? 'the server\'s pubKeyAuth does not match the TLS key: TLS is intercepted between client and server'
+      : 'the server\'s pubKeyAuth is not sealed with this NTLM session\'s key',
+    cause: c.result === 'mismatch'
+      ? 'a TLS-intercepting device (TLS inspection, a proxy or a man in the middle) answers with its own certificate; the credentials were not sent'
+      : 'the answer does not come from the party that took the NTLM AUTHENTICATE (a relaying middlebox) or was altered; the credentials were not sent',
     evidence: [
-      evidence(inferred ? 'inferred' : 'observed', inferred ? 'the client\'s first CredSSP record (encrypted; no TLS keys)' : 'client sent its first TSRequest (NTLM NEGOTIATE)', first, first.head),
-      evidence('observed', `${describeEnd(by)} with no TSRequest in answer`, f.closes[0]),
+      ...(reply ? [evidence('observed', `server TSRequest (version ${reply.value.request.version}) carries a ${reply.value.request.pubKeyAuth!.length}-byte pubKeyAuth`, reply, reply.head)] : []),
+      evidence('observed', `CredSSP v${c.version} check (${c.method}): ${c.detail}`, c),
     ],
-    endedBy: by,
+    endedBy: endedBy(f),
+    clientShows: { text: 'a security error: the remote computer\'s identity could not be verified, and the client disconnects', basis: 'inferred', why: 'CredSSP clients refuse to send credentials when the server cannot prove it holds the TLS key ([MS-CSSP] 3.1.5 step 4)' },
+    findings: credsspFindings(f),
+  };
+};
+
+/** The credentialed probe's outcome: the server proved its key; credentials delegated or not. */
+const logonAccepted: Rule = (f) => {
+  const c = f.credssp.check;
+  if (c?.result !== 'match' || endedBy(f)?.who === 'server') return undefined;
+  const auth = f.credssp.requests.find((r) => r.dir === 'c2s' && r.value.ntlm?.type === 3);
+  const a = auth?.value.ntlm?.type === 3 ? auth.value.ntlm : undefined;
+  const who = a ? `${a.domain ? `${a.domain}\\` : ''}${a.user}` : 'the user';
+  const creds = f.credssp.requests.find((r) => r.dir === 'c2s' && r.value.request.authInfo);
+  const eua = f.credssp.earlyUserAuth;
+  const ev = [
+    ...(auth ? [evidence('observed', `client sent the NTLM AUTHENTICATE for ${who} with pubKeyAuth`, auth, auth.head)] : []),
+    evidence('observed', `CredSSP v${c.version} (${c.method}): ${c.detail}`, c),
+  ];
+  if (creds) ev.push(evidence('observed', 'client sent the sealed credentials (TSCredentials)', creds, creds.head));
+  if (eua) ev.push(evidence('observed', `Early User Authorization Result ${eua.value.value} = ${eua.value.name}`, eua, eua.head));
+  const next = !creds ? '; credentials not delegated (--delegate sends them and continues)'
+    : eua ? `; credentials delegated, Early User Authorization ${eua.value.name}` : '; credentials delegated';
+  return {
+    status: 'ok',
+    summary: `NLA logon accepted for ${who}: the server took the NTLM AUTHENTICATE and proved it holds this TLS session's key${next}`,
+    evidence: ev,
+    endedBy: endedBy(f),
+    findings: credsspFindings(f),
+    ...certificateWarning(f),
   };
 };
 
@@ -154,4 +226,4 @@ const challengeReceived: Rule = (f) => {
   };
 };
 
-export const credsspRules: Rule[] = [errorCode, earlyUserAuthDenied, noNtlm, alertInsteadOfTsRequest, closedAfterFirstRequest, challengeReceived];
+export const credsspRules: Rule[] = [pubKeyAuthRejected, errorCode, earlyUserAuthDenied, noNtlm, alertInsteadOfTsRequest, closedAfterClientMessage, logonAccepted, challengeReceived];
