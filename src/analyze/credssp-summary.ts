@@ -31,11 +31,22 @@ export interface CredsspSummary {
   };
   errorCode?: { value: number; hex: string; name: string; meaning: string };
   earlyUserAuth?: { value: number; name: string };
+  /** the credentialed check: who the client authenticated as and what the server proved (never a password) */
+  logon?: {
+    user: string;
+    workstation: string;
+    /** the server's pubKeyAuth against this TLS session's key; absent when the server never sent one */
+    pubKeyAuth?: 'match' | 'mismatch' | 'bad-signature';
+    /** CredSSP version the pubKeyAuth exchange used (the lower of both sides) */
+    version?: number;
+    credentialsDelegated: boolean;
+  };
 }
 
 export function credsspFacts(f: Facts): CredsspSummary | undefined {
   const server = f.credssp.requests.filter((r) => r.dir === 's2c');
-  if (!server.length && !f.credssp.earlyUserAuth) return undefined;
+  const auth = f.credssp.requests.find((r) => r.dir === 'c2s' && r.value.ntlm?.type === 3)?.value.ntlm;
+  if (!server.length && !f.credssp.earlyUserAuth && !auth) return undefined;
   const s: CredsspSummary = {};
   const first = server[0];
   if (first) {
@@ -72,6 +83,15 @@ export function credsspFacts(f: Facts): CredsspSummary | undefined {
   }
   const eua = f.credssp.earlyUserAuth;
   if (eua) s.earlyUserAuth = { value: eua.value.value, name: eua.value.name };
+  if (auth?.type === 3) {
+    const check = f.credssp.check;
+    s.logon = {
+      user: auth.domain ? `${auth.domain}\\${auth.user}` : auth.user,
+      workstation: auth.workstation,
+      ...(check ? { pubKeyAuth: check.result, version: check.version } : {}),
+      credentialsDelegated: f.credssp.requests.some((r) => r.dir === 'c2s' && r.value.request.authInfo !== undefined),
+    };
+  }
   return s;
 }
 

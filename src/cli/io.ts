@@ -1,4 +1,5 @@
-// What a command may touch for output; injected so commands are testable without a terminal.
+// What a command may touch for output and input; injected so commands are testable without a terminal.
+import { promptSecret } from './password.js';
 export interface CliIO {
   out(text: string): void;
   err(text: string): void;
@@ -6,6 +7,10 @@ export interface CliIO {
   color: boolean;
   /** stderr is a TTY (progress output allowed) */
   interactive: boolean;
+  /** environment variables (for passwords: never argv) */
+  env: Readonly<Record<string, string | undefined>>;
+  /** asks for a secret without echo; undefined when there is no terminal to ask on */
+  promptSecret(prompt: string): Promise<string | undefined>;
 }
 
 export function processIO(): CliIO {
@@ -20,6 +25,8 @@ export function processIO(): CliIO {
     err: (t) => { process.stderr.write(t); },
     color: Boolean(process.stdout.isTTY) && !noColor && process.env.TERM !== 'dumb',
     interactive: Boolean(process.stderr.isTTY),
+    env: process.env,
+    promptSecret,
   };
 }
 

@@ -7,12 +7,18 @@ import { analyzeCommand } from './commands/analyze.js';
 import { serveCommand } from './commands/serve.js';
 import { explainCommand } from './commands/explain.js';
 import { demoCommand } from './commands/demo.js';
+import { passwordOnCommandLine } from './password.js';
 
 const COMMANDS: Command<never>[] = [
   probeCommand, analyzeCommand, serveCommand, explainCommand, demoCommand,
 ] as unknown as Command<never>[];
 
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+  const password = passwordOnCommandLine(argv);
+  if (password) {
+    io.err(`rdpscope: ${password}\n`);
+    return EXIT.USAGE;
+  }
   let usage: string | undefined;
   // the command runs only after yargs has validated everything (strict mode checks after handlers)
   let chosen: { c: Command<never>; args: unknown } | undefined;

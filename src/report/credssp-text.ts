@@ -17,6 +17,11 @@ export function renderCredssp(c: CredsspSummary, s: Style): string[] {
     row('System_Time', n.serverTime && `${n.serverTime}${n.clockSkewMs !== undefined ? ` (skew ${(n.clockSkewMs / 1000).toFixed(1)} s)` : ''}`);
   }
   if (c.errorCode) out.push(`               ${s.dim('errorCode'.padEnd(18))} ${c.errorCode.hex} ${c.errorCode.name}: ${c.errorCode.meaning}`);
+  const l = c.logon;
+  if (l) {
+    const proof = l.pubKeyAuth === undefined ? 'no server pubKeyAuth' : l.pubKeyAuth === 'match' ? `server pubKeyAuth verified (v${l.version})` : s.red(`server pubKeyAuth ${l.pubKeyAuth} (v${l.version})`);
+    out.push(`               ${s.dim('Logon'.padEnd(18))} ${l.user} from ${l.workstation}: ${proof}; credentials ${l.credentialsDelegated ? 'delegated' : 'not delegated'}`);
+  }
   if (c.earlyUserAuth) out.push(`               ${s.dim('Early User Auth'.padEnd(18))} ${c.earlyUserAuth.name} (${c.earlyUserAuth.value})`);
   return out;
 }

@@ -4,7 +4,7 @@ import { explainCommand } from '../../src/cli/commands/explain.js';
 import { EXIT, type CliIO } from '../../src/cli/io.js';
 
 function fakeIO() {
-  const io = { stdout: '', stderr: '', color: false, interactive: false } as CliIO & { stdout: string; stderr: string };
+  const io = { stdout: '', stderr: '', color: false, interactive: false, env: {}, promptSecret: async () => undefined } as CliIO & { stdout: string; stderr: string };
   io.out = (t) => { io.stdout += t; };
   io.err = (t) => { io.stderr += t; };
   return io;

@@ -14,6 +14,8 @@ function fakeIO(onOut?: (text: string) => void) {
     err: (t) => { io.err += t; },
     color: false,
     interactive: false,
+    env: {},
+    promptSecret: async () => undefined,
   };
   return { io, cli };
 }

@@ -97,6 +97,9 @@ const alertInsteadOfTsRequest: Rule = (f) => {
   // the alert must answer the client's last message: no server TSRequest in between
   if (!last || f.credssp.requests.some((r) => r.dir === 's2c' && r.at >= last.at && r.at <= alert.at)) return undefined;
   const n = list.length;
+  // after the AUTHENTICATE, an alert-sized record and the server's own close is a server that closed
+  // TLS and TCP instead of answering (FreeRDP on a wrong password: close_notify, FIN): row 20 below
+  if (n >= 2 && endedBy(f)?.who === 'server') return undefined;
   const what = CLIENT_MESSAGE[n - 1] ?? `its CredSSP message number ${n}`;
   const afterAuth = n >= 2;
   return {
@@ -148,11 +151,13 @@ const closedAfterClientMessage: Rule = (f) => {
     };
   }
   const what = n === 2 ? 'NTLM AUTHENTICATE' : 'credentials (TSCredentials)';
+  const alert = f.tls.encryptedAlerts.find((a) => a.dir === 's2c' && a.stage === 'credssp' && a.at >= last.at);
+  const tlsEnd = alert ? [evidence('inferred', `the server's last record is ${alert.value.length} bytes, ${alert.value.likely}: it ended TLS (close_notify or an alert; encrypted) before closing TCP`, alert, alert.head)] : [];
   return {
     status: 'failed', failedStage: 'credssp', row: 20,
     summary: `the server ${closed} the connection after the client's ${what}, without a CredSSP errorCode: most likely the logon was refused`,
     cause: 'wrong password, unknown, disabled or locked account, or a user without the right to log on remotely; this server does not say which (FreeRDP\'s server closes like this), its log does',
-    evidence: [sent, end, evidence('inferred', `a server that closes instead of answering the ${what} refused it; Windows servers send errorCode (CredSSP v3+) instead`)],
+    evidence: [sent, ...tlsEnd, end, evidence('inferred', `a server that closes instead of answering the ${what} refused it; Windows servers send errorCode (CredSSP v3+) instead`)],
     endedBy: by, clientShows: deniedByServer('the server closes the connection during CredSSP; the client sees the socket close'),
     findings: credsspFindings(f),
   };

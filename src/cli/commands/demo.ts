@@ -8,7 +8,9 @@ import type { Command } from '../command.js';
 import { EXIT } from '../io.js';
 import { analyzeCommand } from './analyze.js';
 import { probeCommand } from './probe.js';
-import { startScenarioServer } from '../../server/server.js';
+import { startScenarioServer, type ScenarioServer } from '../../server/server.js';
+import { SCENARIO_ACCOUNT } from '../../server/credssp-responder.js';
+import { DEFAULT_PASSWORD_ENV } from '../password.js';
 import { style } from '../../report/style.js';
 
 interface DemoArgs {
@@ -29,6 +31,13 @@ function bundledCaptures(): string[] {
   });
 }
 
+function probeArgs(server: ScenarioServer, json: boolean): Parameters<typeof probeCommand.run>[0] {
+  return {
+    target: `${server.host}:${server.port}`, port: server.port, 'enumerate-protocols': false, 'enumerate-tls': false, 'expiry-warning': 30, credssp: true,
+    'connect-timeout': 2000, timeout: 2000, json, bytes: false, delegate: false, 'password-env': DEFAULT_PASSWORD_ENV,
+  };
+}
+
 export const demoCommand: Command<DemoArgs> = {
   command: 'demo',
   describe: 'analyze the bundled captures and probe built-in scenario servers on loopback',
@@ -43,13 +52,19 @@ export const demoCommand: Command<DemoArgs> = {
       const server = await startScenarioServer({ scenario });
       try {
         if (!a.json) io.out(s.bold(`\n== probe: scenario server "${scenario}" on ${server.host}:${server.port} ==\n\n`));
-        await probeCommand.run({
-          target: `${server.host}:${server.port}`, port: server.port, 'enumerate-protocols': false, 'enumerate-tls': false, 'expiry-warning': 30, credssp: true,
-          'connect-timeout': 2000, timeout: 2000, json: a.json, bytes: false,
-        }, io);
+        await probeCommand.run(probeArgs(server, a.json), io);
       } finally {
         await server.close();
       }
+    }
+    // the credentialed NLA check, with the scenario server's own test account
+    const server = await startScenarioServer({ scenario: 'ok' });
+    try {
+      if (!a.json) io.out(s.bold(`\n== probe --user ${SCENARIO_ACCOUNT.user} --delegate: scenario server "ok" on ${server.host}:${server.port} ==\n\n`));
+      const env = { [DEFAULT_PASSWORD_ENV]: SCENARIO_ACCOUNT.password };
+      await probeCommand.run({ ...probeArgs(server, a.json), user: SCENARIO_ACCOUNT.user, delegate: true }, { ...io, env });
+    } finally {
+      await server.close();
     }
     return EXIT.OK;
   },

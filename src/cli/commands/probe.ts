@@ -18,6 +18,7 @@ import { isIP } from 'node:net';
 import { ENUMERATED_VERSIONS, enumerateTls } from '../../probe/enumerate-tls.js';
 import { renderTlsEnumeration } from '../../report/tls-enumeration.js';
 import { evidence } from '../../analyze/rules/rule.js';
+import { DEFAULT_PASSWORD_ENV } from '../password.js';
 
 interface ProbeArgs extends CertArgs {
   'tls-min'?: string;
@@ -25,6 +26,10 @@ interface ProbeArgs extends CertArgs {
   'tls-ciphers'?: string;
   sni?: string;
   credssp: boolean;
+  user?: string;
+  domain?: string;
+  delegate: boolean;
+  'password-env': string;
   target: string;
   port: number;
   protocols?: string;
@@ -54,6 +59,15 @@ function options(a: ProbeArgs): Omit<ProbeOptions, 'requestedProtocols'> & { req
   if (!a.credssp) o.noCredssp = true;
   o.diagnose = certificateOptions(a, [host]);
   return o;
+}
+
+/** USER, DOMAIN\\USER or USER@DOMAIN (--domain wins when given). */
+function account(user: string, domain: string | undefined): { user: string; domain: string } {
+  const slash = user.indexOf('\\');
+  if (slash >= 0) return { domain: domain ?? user.slice(0, slash), user: user.slice(slash + 1) };
+  const at = user.lastIndexOf('@');
+  if (at > 0) return { user: user.slice(0, at), domain: domain ?? user.slice(at + 1) };
+  return { user, domain: domain ?? '' };
 }
 
 const NODE_VERSION: Record<number, TlsClientOptions['maxVersion']> = {
@@ -129,6 +143,10 @@ export const probeCommand: Command<ProbeArgs> = {
     .option('tls-ciphers', { type: 'string', describe: 'OpenSSL cipher list the probe offers for TLS ≤ 1.2 (default: all, any security level)' })
     .option('sni', { type: 'string', describe: 'server name to send (default: the target when it is a name; none for an address)' })
     .option('credssp', { type: 'boolean', default: true, describe: 'when NLA is selected, open CredSSP with an NTLM NEGOTIATE and report the CHALLENGE (--no-credssp stops after TLS)' })
+    .option('user', { type: 'string', describe: 'NLA check with this account (USER, DOMAIN\\USER or USER@DOMAIN): NTLMv2 AUTHENTICATE, and the server must prove its TLS key; the password comes from $RDPSCOPE_PASSWORD or a prompt' })
+    .option('domain', { type: 'string', describe: 'domain of --user (default: none, a local account)' })
+    .option('delegate', { type: 'boolean', default: false, describe: 'with --user: once the server proved its key, send the credentials (TSCredentials) as a client that logs on does' })
+    .option('password-env', { type: 'string', default: DEFAULT_PASSWORD_ENV, describe: 'environment variable holding the password for --user (never give it on the command line)' })
     .option('enumerate-tls', { type: 'boolean', default: false, describe: 'which TLS versions (SSL 3.0-TLS 1.3) and cipher suites the server accepts, in its order of preference' })
     .option('connect-timeout', { type: 'number', default: 5000, describe: 'TCP connect timeout, ms' })
     .option('timeout', { type: 'number', default: 5000, describe: 'longest silence within a stage, ms' })
@@ -137,6 +155,8 @@ export const probeCommand: Command<ProbeArgs> = {
     .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' })
     .option('bytes', { type: 'boolean', default: false, describe: 'show the first bytes of each PDU' })
     .conflicts('ipv4', 'ipv6')
+    .implies('delegate', 'user')
+    .implies('domain', 'user')
     .conflicts('legacy', 'protocols') as unknown as Argv<ProbeArgs>,
 
   async run(a, io) {
@@ -150,6 +170,19 @@ export const probeCommand: Command<ProbeArgs> = {
     } catch (e) {
       io.err(`rdpscope probe: ${(e as Error).message}\n`);
       return EXIT.USAGE;
+    }
+    if (a.user !== undefined) {
+      if (!a.credssp || a['enumerate-tls'] || a['enumerate-protocols']) {
+        io.err('rdpscope probe: --user needs the CredSSP exchange of a single probe (not with --no-credssp or an enumeration)\n');
+        return EXIT.USAGE;
+      }
+      const password = io.env[a['password-env']] || await io.promptSecret(`password for ${a.user}: `);
+      if (password === undefined) {
+        io.err(`rdpscope probe: --user needs a password: set ${a['password-env']}, or run in a terminal to be prompted\n`);
+        return EXIT.USAGE;
+      }
+      o.credentials = { ...account(a.user, a.domain), password };
+      o.delegate = a.delegate;
     }
     if (a['enumerate-protocols']) {
       const e = await enumerateProtocols(o);
