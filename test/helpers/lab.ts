@@ -277,6 +277,11 @@ export function captureClient(
   );
 }
 
+/** Runs any command (e.g. rdpscope itself) under `lab.sh capture`: dumpcap on lo, filtered to the port. */
+export function captureCommand(pcapPath: string, port: number, command: string[], timeoutSec: number, env: Record<string, string> = {}): Promise<CommandResult> {
+  return runLab(['capture', pcapPath, String(port), '--', 'timeout', String(timeoutSec), ...command], (timeoutSec + 20) * 1000, env);
+}
+
 /** Runs xfreerdp through `lab.sh client` without a capture. */
 export function runClient(clientArgs: string[], timeoutSec: number): Promise<CommandResult> {
   return runLab(['client', '--timeout', String(timeoutSec), '--', ...clientArgs], (timeoutSec + 15) * 1000);
