@@ -204,3 +204,17 @@ export const SPNEGO = {
     '602806062b0601050502a01e301ca01a3018060a2b06010401823702021e060a2b06010401823702020a',
   ].join(''),
 } as const;
+
+/**
+ * MS-NLMP 4.2.4.4 GSS_WrapEx example (NTLMv2, flags 0xe28a8233 of 4.2.4, ExportedSessionKey =
+ * RandomSessionKey 0x55 x16, SeqNum 0, plaintext "Plaintext" in UTF-16LE): the client-to-server keys
+ * (3.4.5.2, 3.4.5.3) and the sealed output (3.4.3 with extended session security and key exchange).
+ */
+export const NLMP_SEAL = {
+  flags: 0xe28a8233,
+  plaintext: 'Plaintext',
+  c2sSealingKey: '59f600973cc4960a25480a7c196e4c58',
+  c2sSigningKey: '4788dc861b4782f35d43fd98fe1a2d39',
+  sealedData: '54e50165bf1936dc996020c1811b0f06fb5f',
+  signature: '010000007fb38ec5c55d497600000000',
+} as const;

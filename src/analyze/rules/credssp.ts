@@ -159,6 +159,7 @@ const closedAfterClientMessage: Rule = (f) => {
     cause: 'wrong password, unknown, disabled or locked account, or a user without the right to log on remotely; this server does not say which (FreeRDP\'s server closes like this), its log does',
     evidence: [sent, ...tlsEnd, end, evidence('inferred', `a server that closes instead of answering the ${what} refused it; Windows servers send errorCode (CredSSP v3+) instead`)],
     endedBy: by, clientShows: deniedByServer('the server closes the connection during CredSSP; the client sees the socket close'),
+    remedy: ['Check the user name, domain and password first: the server sent no status, so its own log has the cause (Windows: Security event 4625; FreeRDP: the server\'s console output)'],
     findings: credsspFindings(f),
   };
 };
