@@ -194,7 +194,7 @@ export const CATALOGUE: readonly CatalogueRow[] = [
   { id: 20, stage: 'credssp', title: 'CredSSP error code', signature: 'the server TSRequest carries errorCode (CredSSP v3+), an NTSTATUS',
     causes: ['wrong password (0xC000006D)', 'password expired or must change (0xC0000071, 0xC0000224)', 'account disabled, locked or expired (0xC0000072, 0xC0000234, 0xC0000193)', 'account restriction (0xC000006E), logon type not granted (0xC000015B)'],
     clientShows: { code: 0x807, altCodes: [0xa07, 0xb07, 0xc07, 0xd07, 0xe07, 0xf07, 0x1207], text: 'the 0x?07 family (0x807 logon failure, 0xF07 password expired, 0x1207 must change, ...)' },
-    codes: [{ table: 'errconnect', values: [0x2000e, 0x20012, 0x20013, 0x20014, 0x20015, 0x20017, 0x20018, 0x20019, 0x2001a] }],
+    codes: [{ table: 'errconnect', values: [0x2000e, 0x20012, 0x20013, 0x20014, 0x20015, 0x20017, 0x20018, 0x20019, 0x2001a] }, { table: 'ntstatus', values: 'any' }],
     remedy: ['Map the NTSTATUS in the evidence and fix the account in AD: reset, unlock, enable, extend expiry; check logon hours and "Log On To" workstations',
       '0xC000015B: add the user to Remote Desktop Users / GPO "Allow log on through Remote Desktop Services", and out of "Deny log on through Remote Desktop Services"',
       '0xC0000224 / 0xC0000071: NLA cannot change passwords; change it elsewhere first',

@@ -8,9 +8,10 @@ import { EXTENDED_REASON } from './extended-reason.js';
 import { MCS_DISCONNECT_REASON, MCS_RESULT } from './mcs.js';
 import type { CodeTable } from './table.js';
 import { X224_DISCONNECT_REASON } from './x224-disconnect.js';
+import { NTSTATUS } from './ntstatus.js';
 
 export * from './table.js';
-export { CLIENT_DISCONNECT, ERRCONNECT, ERRINFO, EUA_RESULT, EXTENDED_REASON, MCS_DISCONNECT_REASON, MCS_RESULT, X224_DISCONNECT_REASON };
+export { CLIENT_DISCONNECT, ERRCONNECT, ERRINFO, EUA_RESULT, EXTENDED_REASON, MCS_DISCONNECT_REASON, MCS_RESULT, NTSTATUS, X224_DISCONNECT_REASON };
 
 export type TableId =
   | 'disc'
@@ -18,6 +19,7 @@ export type TableId =
   | 'errinfo'
   | 'neg-failure'
   | 'eua'
+  | 'ntstatus'
   | 'mcs-result'
   | 'mcs-reason'
   | 'x224-dr'
@@ -38,6 +40,7 @@ export const CODE_FAMILIES: readonly CodeFamily[] = [
   { id: 'extended', title: 'Extended error code', source: 'Win32 IMsRdpClient::ExtendedDisconnectReason', table: EXTENDED_REASON },
   { id: 'errinfo', title: 'Set Error Info', source: 'MS-RDPBCGR 2.2.5.1.1', table: ERRINFO },
   { id: 'eua', title: 'Early User Authorization', source: 'MS-RDPBCGR 2.2.10.2', table: EUA_RESULT },
+  { id: 'ntstatus', title: 'CredSSP errorCode (NTSTATUS / SSPI)', source: 'MS-ERREF 2.3, 2.1; MS-CSSP 2.2.1', table: NTSTATUS },
   { id: 'mcs-result', title: 'MCS result', source: 'ITU-T T.125 §7', table: MCS_RESULT },
   { id: 'mcs-reason', title: 'MCS disconnect reason', source: 'ITU-T T.125 §7', table: MCS_DISCONNECT_REASON },
   { id: 'x224-dr', title: 'X.224 disconnect reason', source: 'ITU-T X.224 §13.5.3', table: X224_DISCONNECT_REASON },

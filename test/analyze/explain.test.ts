@@ -106,3 +106,17 @@ describe('explain: malformed input', () => {
     expect(() => explain([])).toThrow(CodeSyntaxError);
   });
 });
+
+describe('explain: CredSSP errorCode (NTSTATUS)', () => {
+  it('0xC000006D is STATUS_LOGON_FAILURE from a CredSSP errorCode and leads to row 20', () => {
+    const c = one<CodeExplanation>(explain(['0xC000006D']));
+    const i = one<CodeExplanation['interpretations'][number]>(c.interpretations);
+    expect(i).toMatchObject({ table: 'ntstatus', name: 'STATUS_LOGON_FAILURE' });
+    expect(i.rows.map((r) => r.id)).toEqual([20]);
+  });
+
+  it('a status name finds its value; a value in no table stays not understood', () => {
+    expect(one<CodeExplanation>(explain(['STATUS_ACCOUNT_LOCKED_OUT'])).value).toBe(0xc0000234);
+    expect(one<CodeExplanation>(explain(['0xC0FFEE01'])).understood).toBe(false);
+  });
+});
