@@ -37,8 +37,9 @@ describe('encodeTsCredentials', () => {
   });
 
   it('strings are UTF-16LE: "€" is ac20, and long values get the 0x81 length form', () => {
+    // 140 content bytes: OCTET STRING 04 81 8c (143 bytes in all), [2] a2 81 8f
     const enc = encodeTsCredentials({ domain: '', user: 'u', password: '€'.repeat(70) });
-    expect(hex(enc)).toContain('a2818e' + '04818c' + 'ac20'.repeat(70));
+    expect(hex(enc)).toContain('a2818f' + '04818c' + 'ac20'.repeat(70));
   });
 });
 
