@@ -30,6 +30,7 @@ export function decodeTsCredentials(bytes: Uint8Array, base = 0): PasswordCreden
   const inner = explicit(seq, 1, TAG.octetString, 'credentials').body;
   expectEnd(seq, 'TSCredentials');
   const creds = readTlv(inner, 'TSPasswordCreds', TAG.sequence).body;
+  expectEnd(inner, 'credentials');
   const field = (n: number, name: string): string => {
     const t = explicit(creds, n, TAG.octetString, name).body;
     if (t.remaining % 2) throw t.error('INVALID_FIELD', name, `odd UTF-16 length ${t.remaining}`);

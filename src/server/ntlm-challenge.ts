@@ -16,8 +16,8 @@ export interface ChallengeSpec {
 
 const utf16 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'utf16le'));
 const HEADER = 56;
-/** NTLMSSP_NEGOTIATE_* flags a Windows server answers with (unicode, NTLM, target info, version, ESS, 128, 56, key exchange) */
-const FLAGS = 0xe28a8215;
+/** NTLMSSP_NEGOTIATE_* flags a Windows server answers with (unicode, sign, seal, NTLM, target info, version, ESS, 128, 56, key exchange) */
+const FLAGS = 0xe28a8235;
 const AV = { eol: 0, nbComputer: 1, nbDomain: 2, dnsComputer: 3, dnsDomain: 4, dnsTree: 5, timestamp: 7 } as const;
 /** 100 ns intervals between 1601-01-01 and 1970-01-01 */
 const FILETIME_EPOCH = 116444736000000000n;

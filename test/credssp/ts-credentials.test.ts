@@ -75,6 +75,13 @@ describe('decodeTsCredentials', () => {
     expect(e).toMatchObject({ code: 'INVALID_FIELD', field: 'TSCredentials', offset: BASE + 31 });
   });
 
+  it('bytes after TSPasswordCreds inside the credentials OCTET STRING are INVALID_FIELD', () => {
+    // 05 00 appended inside [1]: every enclosing length two more
+    const extra = '301f' + 'a003020101' + 'a1180416' + '3012a00404024400a10404025500a20404025000' + '0500';
+    const e = decodeError(() => decodeTsCredentials(fromHex(extra), BASE));
+    expect(e).toMatchObject({ code: 'INVALID_FIELD', field: 'credentials', offset: BASE + 31 });
+  });
+
   it('an extra element inside TSPasswordCreds is INVALID_FIELD', () => {
     // a3 02 04 00 appended to TSPasswordCreds
     const extra = '3021' + 'a003020101' + 'a11a0418' + '3016' + 'a00404024400' + 'a10404025500' + 'a20404025000' + 'a3020400';
