@@ -130,7 +130,10 @@ export class ClientScript {
   /** With credentials: the server's TSRequests drive the CredsspClient; HYBRID_EX then waits for the EUA result. */
   private credentialed(e: TrackerEvent): ScriptAction[] | undefined {
     if (!this.nla || e.type !== 'pdu' || e.dir !== 's2c') return undefined;
-    if (e.name === CREDSSP_PDU.earlyUserAuth && this.awaitingEua) return [{ kind: 'done', reason: 'Early User Authorization Result received' }];
+    if (e.name === CREDSSP_PDU.earlyUserAuth && this.awaitingEua) {
+      // success ends the probe here; a denial is followed by the server's close, which the verdict names
+      return (e.value as { value: number }).value === 0 ? [{ kind: 'done', reason: 'Early User Authorization Result received' }] : [];
+    }
     if (e.name !== CREDSSP_PDU.tsRequest) return undefined;
     const v = e.value as TsRequestPdu;
     return this.nla.receive(v.request, v.ntlm?.type === 2 ? v.ntlm : undefined, e.at).flatMap((s) => this.action(s));

@@ -30,7 +30,8 @@ export function connectionReport(events: readonly TrackerEvent[], verdict: Verdi
   return { negotiation: negotiationSummary(events), ...(tls ? { tls } : {}), ...(credssp ? { credssp } : {}), verdict, timeline: timeline(events) };
 }
 
-/** JSON.stringify with byte arrays as hex and no undefined members. */
+/** JSON.stringify with byte arrays as hex, bigints (NTLM FILETIMEs) as decimal strings, and no undefined members. */
 export function toJson(value: unknown, pretty = false): string {
-  return JSON.stringify(value, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v), pretty ? 2 : undefined);
+  const plain = (_k: string, v: unknown): unknown => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : typeof v === 'bigint' ? v.toString() : v);
+  return JSON.stringify(value, plain, pretty ? 2 : undefined);
 }

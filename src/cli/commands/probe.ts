@@ -28,7 +28,7 @@ interface ProbeArgs extends CertArgs {
   credssp: boolean;
   user?: string;
   domain?: string;
-  delegate: boolean;
+  delegate?: boolean;
   'password-env': string;
   target: string;
   port: number;
@@ -145,7 +145,7 @@ export const probeCommand: Command<ProbeArgs> = {
     .option('credssp', { type: 'boolean', default: true, describe: 'when NLA is selected, open CredSSP with an NTLM NEGOTIATE and report the CHALLENGE (--no-credssp stops after TLS)' })
     .option('user', { type: 'string', describe: 'NLA check with this account (USER, DOMAIN\\USER or USER@DOMAIN): NTLMv2 AUTHENTICATE, and the server must prove its TLS key; the password comes from $RDPSCOPE_PASSWORD or a prompt' })
     .option('domain', { type: 'string', describe: 'domain of --user (default: none, a local account)' })
-    .option('delegate', { type: 'boolean', default: false, describe: 'with --user: once the server proved its key, send the credentials (TSCredentials) as a client that logs on does' })
+    .option('delegate', { type: 'boolean', describe: 'with --user: once the server proved its key, send the credentials (TSCredentials) as a client that logs on does' })
     .option('password-env', { type: 'string', default: DEFAULT_PASSWORD_ENV, describe: 'environment variable holding the password for --user (never give it on the command line)' })
     .option('enumerate-tls', { type: 'boolean', default: false, describe: 'which TLS versions (SSL 3.0-TLS 1.3) and cipher suites the server accepts, in its order of preference' })
     .option('connect-timeout', { type: 'number', default: 5000, describe: 'TCP connect timeout, ms' })
@@ -182,7 +182,7 @@ export const probeCommand: Command<ProbeArgs> = {
         return EXIT.USAGE;
       }
       o.credentials = { ...account(a.user, a.domain), password };
-      o.delegate = a.delegate;
+      o.delegate = a.delegate ?? false;
     }
     if (a['enumerate-protocols']) {
       const e = await enumerateProtocols(o);
