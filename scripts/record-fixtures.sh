@@ -199,6 +199,8 @@ for rec in "${RECORDINGS[@]}"; do
   [[ ${argv[0]} == xfreerdp ]] && printed_cmd+=" scripts/lab.sh client --timeout $CLIENT_TIMEOUT --"
   for w in "${argv[@]}"; do
     [[ ${argv[0]} == xfreerdp && $w == xfreerdp ]] && continue
+    # the README names the password's variable, never the password (it is the lab's documented one)
+    [[ $w == "/p:$PASS" ]] && w='/p:$LAB_PASS'
     printed_cmd+=" $(q "$w")"
   done
   client_says=$(sed -nE 's/^\[[^]]*\] \[[^]]*\] \[(ERROR|WARN)\]\[[^]]*\] - //p' "$WORK/$name.client.log" |

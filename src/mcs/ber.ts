@@ -79,13 +79,14 @@ export function readBerTlv(r: ByteReader, field: string, tag?: number, maxLength
  * INTEGER or ENUMERATED contents as an unsigned number. T.125 declares every such field (0..MAX),
  * and Windows clients write 65535 as `02 02 ff ff` (two's complement -1): reading the octets
  * unsigned is what every RDP peer does. At most maxOctets significant octets (one leading 00 is allowed).
+ * Errors point at the element's tag.
  */
 export function berUnsigned(t: BerTlv, field: string, maxOctets = 4): number {
   const b = t.body;
   const n = b.remaining;
-  if (n === 0) throw b.error('INVALID_FIELD', field, 'empty INTEGER');
+  if (n === 0) throw b.error('INVALID_FIELD', field, 'empty INTEGER', t.at);
   if (n > maxOctets + 1 || (n === maxOctets + 1 && b.peekU8() !== 0)) {
-    throw b.error('LIMIT_EXCEEDED', field, `${n}-octet INTEGER (at most ${maxOctets})`);
+    throw b.error('LIMIT_EXCEEDED', field, `${n}-octet INTEGER (at most ${maxOctets})`, t.at);
   }
   let v = 0;
   while (b.remaining > 0) v = v * 256 + b.u8(field);
@@ -95,7 +96,7 @@ export function berUnsigned(t: BerTlv, field: string, maxOctets = 4): number {
 /** BOOLEAN contents (X.690 §8.2): one octet, zero is FALSE. */
 export function berBoolean(t: BerTlv, field: string): boolean {
   const b = t.body;
-  if (b.remaining !== 1) throw b.error('INVALID_FIELD', field, `BOOLEAN of ${b.remaining} octets`);
+  if (b.remaining !== 1) throw b.error('INVALID_FIELD', field, `BOOLEAN of ${b.remaining} octets`, t.at);
   return b.u8(field) !== 0;
 }
 

@@ -18,7 +18,7 @@ export const CLIENT_DATA_4_1_3 = [
   '04 00 00 00', //                   keyboardType 4 (IBM enhanced 101/102-key)
   '00 00 00 00', //                   keyboardSubType 0
   '0c 00 00 00', //                   keyboardFunctionKey 12
-  '00'.repeat(64).replace(/(..)(?=.)/g, '$1 '), // imeFileName ""
+  Array(64).fill('00').join(' '), //  imeFileName "" (64 bytes)
   '01 ca', //                         postBeta2ColorDepth RNS_UD_COLOR_8BPP
   '01 00', //                         clientProductId 1
   '00 00 00 00', //                   serialNumber 0

@@ -151,7 +151,7 @@ export const SECURITY_EXCHANGE_4_1_9 = [
   '03 eb', //                   channelId 1003 (I/O)
   '70', //                      dataPriority high (01), segmentation begin|end (11), padding
   '50', //                      userData length 80 (at offset 14):
-  '01 02 00 00 48 00 00 00 91 ac 0c 8f 64 8c 39 f4', // TS_SECURITY_HEADER SEC_EXCHANGE_PKT, length 72, encrypted random
+  '01 02 00 00 48 00 00 00 91 ac 0c 8f 64 8c 39 f4', // TS_SECURITY_HEADER flags 0x0201, flagsHi 0; length 72; encrypted client random
   'e7 ff 0a 3b 79 11 5c 13 51 2a cb 72 8f 9d b7 42',
   '2e f7 08 4c 8e ae 55 99 62 d2 81 81 e4 66 c8 05',
   'ea d4 73 06 3f c8 5f af 2a fd fc f1 64 b3 3f 0a',
@@ -163,7 +163,7 @@ export const CLIENT_INFO_4_1_10 = [
   '03 00 01 ab 02 f0 80', //    TPKT length 427, X.224 Data
   '64 00 06 03 eb 70', //       sendDataRequest, initiator 1007, channelId 1003, high, begin|end
   '81 9c', //                   userData length 412 (two-octet form; at offset 15):
-  '48 00 00 00 45 ca 46 fa 5e a7 be bc 74 21 d3 65', // TS_SECURITY_HEADER1 SEC_INFO_PKT|SEC_ENCRYPT, signature, RC4 data
+  '48 00 00 00 45 ca 46 fa 5e a7 be bc 74 21 d3 65', // TS_SECURITY_HEADER1 flags 0x0048 (SEC_ENCRYPT|SEC_INFO_PKT), signature, RC4 data
   'e9 ba 76 12 7c 55 4b 9d 84 3b 3e 07 29 20 73 25',
   '7b e6 9a bb e8 41 8a a0 69 3f 26 9a cd bc a6 03',
   '27 f5 ce bb a8 c2 ff 0f 38 a3 bf 74 81 ac cb c9',
