@@ -212,7 +212,7 @@ describe('5.3.7 key updates: 5,000 packets each way', () => {
     const keys = keysFor(ENCRYPTION_METHOD.BITS_128, 'client');
     const c = new RdpSecurityCipher(keys);
     const stale = new Rc4(keys.encryptKey);
-    let last = new Uint8Array(0);
+    let last: Uint8Array = new Uint8Array(0);
     const d = payload(16, 1);
     for (let i = 0; i <= KEY_UPDATE_INTERVAL; i++) {
       last = c.encrypt(d).data;
