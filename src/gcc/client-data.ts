@@ -25,7 +25,7 @@ export const MAX_MONITORS = 16;
 export const MONITOR_DEF_SIZE = 20;
 export const MONITOR_ATTRIBUTES_SIZE = 20;
 /** Body bytes of TS_UD_CS_CORE up to and including imeFileName: the part every client sends. */
-export const CLIENT_CORE_FIXED = 124;
+export const CLIENT_CORE_FIXED = 128;
 
 /** TS_MONITOR_DEF flags ([MS-RDPBCGR] 2.2.1.3.6.1). */
 export const TS_MONITOR_PRIMARY = 0x1;

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../../src/wire/hex.js';
 import {
-  CLUSTER_FLAGS_WINDOWS, decodeClientData, encodeClientData, encodeClientDataBlocks, modernClientData,
+  CLUSTER_FLAGS_WINDOWS, decodeClientData, decodeDataBlocks, encodeClientData, encodeClientDataBlocks, modernClientData,
   type ClientDataInput,
 } from '../../src/gcc/index.js';
 import { CLIENT_DATA_4_1_3 } from '../vectors/gcc.js';
 import { decodeError } from '../helpers/decode-error.js';
+import { robustnessSuite } from '../helpers/robustness.js';
 
 const BASE = 132; // where the user data sits in the 4.1.3 PDU
 
@@ -117,7 +118,7 @@ describe('encodeClientData (what rdpscope sends)', () => {
 });
 
 /** Every block, every optional core field. */
-export const FULL_CLIENT: ClientDataInput = (() => {
+const FULL_CLIENT: ClientDataInput = (() => {
   const d = modernClientData({ selectedProtocol: 0xb, earlyCapabilityFlags: 0x0fff, messageChannel: true, multitransportFlags: 0x101 });
   d.core = {
     ...d.core!, clientDigProductId: '{1b2c3d4e}', connectionType: 6, desktopPhysicalWidth: 520, desktopPhysicalHeight: 290,
@@ -160,7 +161,7 @@ describe('every client block', () => {
     const { core } = modernClientData({ selectedProtocol: 0 });
     const short = { ...core!, clientDigProductId: undefined, connectionType: undefined, pad1octet: undefined, serverSelectedProtocol: undefined };
     const b = encodeClientDataBlocks({ core: short });
-    expect(b.length).toBe(4 + 124 + 14);
+    expect(b.length).toBe(4 + 128 + 14);
     const back = decodeClientData(b).core;
     expect(back?.earlyCapabilityFlags).toBe(1);
     expect(back && 'clientDigProductId' in back).toBe(false);
@@ -224,3 +225,12 @@ describe('client data errors', () => {
     expect(decodeError(() => decodeClientData(ex)).toJSON()).toMatchObject({ code: 'INVALID_FIELD', field: 'monitorAttributeSize', offset: 8 });
   });
 });
+
+robustnessSuite([
+  {
+    name: 'decodeClientData',
+    decode: decodeClientData,
+    inputs: [fromHex(CLIENT_DATA_4_1_3), encodeClientData({ selectedProtocol: 3 }), encodeClientDataBlocks(FULL_CLIENT)],
+  },
+  { name: 'decodeDataBlocks (client)', decode: (b, base) => decodeDataBlocks(b, base, 'client'), inputs: [fromHex(CLIENT_DATA_4_1_3)] },
+], { layer: 'mcs', base: 1000, editsMustFail: true });
