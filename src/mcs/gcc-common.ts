@@ -30,6 +30,7 @@ const ascii = (b: Uint8Array): string => String.fromCharCode(...b);
 export function readConnectDataHeader(p: PerReader): { declared: number; at: number } {
   const keyAt = p.absolute;
   if (p.index(2, 't124Identifier') !== 0) throw p.error('UNEXPECTED_TYPE', 't124Identifier', 'an H.221 key where the T.124 OID belongs', keyAt);
+  p.align();
   const oidAt = p.absolute;
   const oid = p.objectIdentifier('t124Identifier');
   if (oid !== T124_OID) throw p.error('UNSUPPORTED_VALUE', 't124Identifier', `OID ${oid}, expected ${T124_OID} (T.124)`, oidAt);
@@ -46,6 +47,7 @@ export function writeConnectDataHeader(w: PerWriter, connectPduLength: number): 
  * of the one keyed h221NonStandard `key` is returned (a view and its absolute offset).
  */
 export function readUserData(p: PerReader, key: string): { bytes: Uint8Array; at: number } {
+  p.align();
   const countAt = p.absolute;
   const count = p.length('userData count');
   let found: { bytes: Uint8Array; at: number } | undefined;

@@ -87,6 +87,7 @@ export class PerReader {
    */
   constrained(lb: number, ub: number, field: string): number {
     const range = ub - lb + 1;
+    if (range > 255) this.align();
     const at = this.absolute;
     let v: number;
     if (range <= 255) v = this.bits(bitsFor(range), field);
