@@ -6,6 +6,7 @@ import type { StageName } from './stages.js';
 import type { Layer } from '../wire/errors.js';
 import type { TlsState } from './stages/tls-state.js';
 import type { CredsspState } from './stages/credssp.js';
+import type { RdpState } from './stages/rdp-state.js';
 
 /** Facts earlier stages hand to later ones (e.g. the protocol the server selected). */
 export interface ConnectionState {
@@ -14,6 +15,8 @@ export interface ConnectionState {
   /** record-layer state once the TLS stage has begun */
   tls?: TlsState;
   credssp?: CredsspState;
+  /** MCS/GCC results, channels and Standard RDP Security state, once MCS has begun */
+  rdp?: RdpState;
 }
 
 export interface FramedPdu {

@@ -335,7 +335,7 @@ function timeZoneBytes(tz: Uint8Array | TimeZoneSpec): Uint8Array {
     b.set(utf16leBytes(s.slice(0, 31)));
     return b;
   };
-  const date = (d = new Uint8Array(16)) => {
+  const date = (d: Uint8Array = new Uint8Array(16)): Uint8Array => {
     if (d.length !== 16) throw new RangeError(`TS_SYSTEMTIME must be 16 bytes, got ${d.length}`);
     return d;
   };
