@@ -10,6 +10,7 @@ import { x224Rules } from './rules/x224.js';
 import { reachedUndecoded } from './rules/beyond.js';
 import { tlsRules } from './rules/tls.js';
 import { credsspRules } from './rules/credssp.js';
+import { rdpRules } from './rules/rdp.js';
 import { checkCertificate, type CertificateOptions } from './certificate.js';
 import type { StageName } from './stages.js';
 import { STAGE_HANDLERS } from './stages/index.js';
@@ -18,7 +19,7 @@ import { CLIENT_DISCONNECT, describeCode, EXTENDED_REASON } from '../codes/index
 
 export type { Verdict } from './verdict.js';
 
-const RULES: readonly Rule[] = [resolveRule, tcpRule, ...x224Rules, ...tlsRules, ...credsspRules, reachedUndecoded];
+const RULES: readonly Rule[] = [resolveRule, tcpRule, ...x224Rules, ...tlsRules, ...credsspRules, ...rdpRules, reachedUndecoded];
 
 /** What the caller knows that the events do not: names to match and trust anchors. */
 export type DiagnoseOptions = CertificateOptions;

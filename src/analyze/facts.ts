@@ -11,6 +11,7 @@ import type { StageName } from './stages.js';
 import { tlsFact, type TlsFacts } from './tls-facts.js';
 import { CREDSSP_PDU, type TsRequestPdu } from './stages/credssp.js';
 import type { EarlyUserAuthResult } from '../credssp/early-user-auth.js';
+import { rdpFact, rdpFacts, type RdpFacts } from './rdp-facts.js';
 
 type Ev<T extends TrackerEvent['type']> = Extract<TrackerEvent, { type: T }>;
 
@@ -33,6 +34,8 @@ export interface Facts {
   warnings: Ev<'warning'>[];
   tls: TlsFacts;
   credssp: { requests: PduEvent<TsRequestPdu>[]; earlyUserAuth?: PduEvent<EarlyUserAuthResult>; check?: Ev<'credssp-check'> };
+  /** MCS and RDP PDUs after X.224, by kind (see stages/rdp-common.ts RDP_PDU) */
+  rdp: RdpFacts;
   firstAt?: number;
   lastAt?: number;
 }
@@ -46,6 +49,7 @@ export function collectFacts(events: readonly TrackerEvent[]): Facts {
     tcp: [], entered: [], completed: [], stage: 'resolve', decodeErrors: [], closes: [], gaps: [],
     bytes: {}, warnings: [], tls: { alerts: [], encryptedAlerts: [], records: [] },
     credssp: { requests: [] },
+    rdp: rdpFacts(),
   };
   const count = (stage: StageName, lane: Lane, dir: Dir, n: number): void => {
     const b = (f.bytes[stage] ??= { wire: { c2s: 0, s2c: 0 }, inner: { c2s: 0, s2c: 0 } });
@@ -67,7 +71,7 @@ export function collectFacts(events: readonly TrackerEvent[]): Facts {
         else if (isPdu<DisconnectRequest>(e, DISCONNECT_REQUEST_NAME)) f.dr ??= e;
         else if (isPdu<TsRequestPdu>(e, CREDSSP_PDU.tsRequest)) f.credssp.requests.push(e);
         else if (isPdu<EarlyUserAuthResult>(e, CREDSSP_PDU.earlyUserAuth)) f.credssp.earlyUserAuth ??= e;
-        else tlsFact(f.tls, e);
+        else if (!rdpFact(f.rdp, e)) tlsFact(f.tls, e);
         break;
       case 'tls-session': f.tls.session ??= e; break;
       case 'credssp-check': f.credssp.check ??= e; break;

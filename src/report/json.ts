@@ -4,6 +4,7 @@ import type { TrackerEvent } from '../analyze/events.js';
 import { negotiationSummary, type NegotiationSummary } from '../analyze/summary.js';
 import { tlsSummary, type TlsSummary } from '../analyze/tls-summary.js';
 import { credsspSummary, type CredsspSummary } from '../analyze/credssp-summary.js';
+import { rdpConnectionSummary, type RdpSummary } from '../analyze/rdp-summary.js';
 import type { CertificateOptions } from '../analyze/certificate.js';
 import type { Verdict } from '../analyze/verdict.js';
 import { timeline, type TimelineEntry } from './timeline.js';
@@ -20,6 +21,7 @@ export interface ConnectionReport {
   negotiation: NegotiationSummary;
   tls?: TlsSummary;
   credssp?: CredsspSummary;
+  rdp?: RdpSummary;
   verdict: Verdict;
   timeline: TimelineEntry[];
 }
@@ -27,7 +29,8 @@ export interface ConnectionReport {
 export function connectionReport(events: readonly TrackerEvent[], verdict: Verdict, opts: CertificateOptions = {}): ConnectionReport {
   const tls = tlsSummary(events, opts);
   const credssp = credsspSummary(events);
-  return { negotiation: negotiationSummary(events), ...(tls ? { tls } : {}), ...(credssp ? { credssp } : {}), verdict, timeline: timeline(events) };
+  const rdp = rdpConnectionSummary(events);
+  return { negotiation: negotiationSummary(events), ...(tls ? { tls } : {}), ...(credssp ? { credssp } : {}), ...(rdp ? { rdp } : {}), verdict, timeline: timeline(events) };
 }
 
 /** JSON.stringify with byte arrays as hex, bigints (NTLM FILETIMEs) as decimal strings, and no undefined members. */

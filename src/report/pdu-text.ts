@@ -21,6 +21,7 @@ import { CREDSSP_PDU, type TsRequestPdu } from '../analyze/stages/credssp.js';
 import type { EarlyUserAuthResult } from '../credssp/early-user-auth.js';
 import { describeCode } from '../codes/table.js';
 import { NTSTATUS } from '../codes/ntstatus.js';
+import { RDP_DESCRIBE } from './rdp-pdu-text.js';
 
 function tsRequestText(t: TsRequestPdu): string {
   const r = t.request;
@@ -80,6 +81,7 @@ const DESCRIBE: Record<string, Describe> = {
   [CREDSSP_PDU.tsRequest]: (t: TsRequestPdu) => tsRequestText(t),
   [CREDSSP_PDU.earlyUserAuth]: (e: EarlyUserAuthResult) => `${e.name} (${e.value})`,
   [TLS_PDU.heartbeat]: (r: { length: number }) => `${r.length} bytes`,
+  ...RDP_DESCRIBE,
 };
 
 export function describePdu(name: string, value: unknown): string {

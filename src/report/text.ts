@@ -8,6 +8,8 @@ import type { CertificateOptions } from '../analyze/certificate.js';
 import { renderTls } from './tls-text.js';
 import { credsspSummary } from '../analyze/credssp-summary.js';
 import { renderCredssp } from './credssp-text.js';
+import { rdpConnectionSummary } from '../analyze/rdp-summary.js';
+import { renderRdp } from './rdp-text.js';
 
 export interface TextOptions {
   color: boolean;
@@ -79,7 +81,8 @@ export function renderConnection(title: string, events: readonly TrackerEvent[],
   const s = style(opts.color);
   const tls = tlsSummary(events, opts.certificate);
   const credssp = credsspSummary(events);
+  const rdp = rdpConnectionSummary(events);
   const lines = [s.bold(title), ...timeline(events).map((e) => line(e, s, opts.bytes ?? false)), '',
-    ...(tls ? renderTls(tls, s) : []), ...(credssp ? renderCredssp(credssp, s) : []), ...renderVerdict(verdict, s)];
+    ...(tls ? renderTls(tls, s) : []), ...(credssp ? renderCredssp(credssp, s) : []), ...(rdp ? renderRdp(rdp, s) : []), ...renderVerdict(verdict, s)];
   return `${lines.join('\n')}\n`;
 }

@@ -18,7 +18,7 @@ const inCredssp = (f: Facts): boolean => f.entered.includes('credssp');
 const EUA_ACCESS_DENIED = 5;
 
 /** The CredSSP version finding (row 22) for any verdict that saw the server's TSRequest. */
-function credsspFindings(f: Facts): Finding[] {
+export function credsspFindings(f: Facts): Finding[] {
   const v = f.credssp.requests.find((r) => r.dir === 's2c')?.value.request.version;
   if (v === undefined) return [];
   return v < CVE_2018_0886_FIXED_VERSION
@@ -190,7 +190,8 @@ const pubKeyAuthRejected: Rule = (f) => {
 /** The credentialed probe's outcome: the server proved its key; credentials delegated or not. */
 const logonAccepted: Rule = (f) => {
   const c = f.credssp.check;
-  if (c?.result !== 'match' || endedBy(f)?.who === 'server') return undefined;
+  // past CredSSP the later stages' rules speak (they include the CredSSP findings)
+  if (c?.result !== 'match' || endedBy(f)?.who === 'server' || f.rdp.all.length) return undefined;
   const auth = f.credssp.requests.find((r) => r.dir === 'c2s' && r.value.ntlm?.type === 3);
   const a = auth?.value.ntlm?.type === 3 ? auth.value.ntlm : undefined;
   const who = a ? `${a.domain ? `${a.domain}\\` : ''}${a.user}` : 'the user';

@@ -41,7 +41,10 @@ function open(data: Uint8Array, at: number, kind: ReturnType<typeof securityHead
   if (!(header.flags & SEC.ENCRYPT)) return { body, at: bodyAt, header, decrypted: false };
   const cipher = st.decrypt?.[pdu.dir as Dir];
   if (!cipher) {
-    ctx.emit(rdpPduEvent(ctx, pdu, RDP_PDU.encrypted, { what, flags: header.flags, flagNames: header.flagNames, length: body.length }));
+    const likely = placeInSequence(ctx, pdu, st, what);
+    ctx.emit(rdpPduEvent(ctx, pdu, RDP_PDU.encrypted, { what, flags: header.flags, flagNames: header.flagNames, length: body.length, ...(likely ? { likely } : {}) }));
+    if (likely === DEMAND_ACTIVE_BY_PLACE) advanceTo(ctx, 'capabilities', pdu);
+    else if (likely === CONFIRM_ACTIVE_BY_PLACE) advanceTo(ctx, 'finalization', pdu);
     return undefined;
   }
   const r = cipher.decrypt(body, header.signature!, { salted: (header.flags & SEC.SECURE_CHECKSUM) !== 0, ...(header.fips ? { padLength: header.fips.padlen } : {}) });
@@ -49,6 +52,21 @@ function open(data: Uint8Array, at: number, kind: ReturnType<typeof securityHead
     throw new DecodeError({ code: 'INVALID_FIELD', layer: 'rdp', pdu: what, field: 'dataSignature', offset: at + 4, reason: `decryption failed: ${r.reason}` });
   }
   return { body: r.data, at: bodyAt, header, decrypted: true };
+}
+
+const DEMAND_ACTIVE_BY_PLACE = 'the Demand Active, by its place in the sequence';
+const CONFIRM_ACTIVE_BY_PLACE = 'the Confirm Active, by its place in the sequence';
+
+/**
+ * Without keys, the connection sequence ([MS-RDPBCGR] 1.3.1.1) still says what an encrypted share PDU
+ * must be: the server's first after licensing is the Demand Active, the client's first after that the
+ * Confirm Active.
+ */
+function placeInSequence(ctx: StageContext, pdu: FramedPdu, st: RdpState, what: string): string | undefined {
+  if (what !== RDP_PDU.sharePdu) return undefined;
+  if (pdu.dir === 's2c' && st.licensingDone && before(ctx, 'capabilities')) return DEMAND_ACTIVE_BY_PLACE;
+  if (pdu.dir === 'c2s' && ctx.stage === 'capabilities') return CONFIRM_ACTIVE_BY_PLACE;
+  return undefined;
 }
 
 function encryptedKind(st: RdpState): 'fips' | 'non-fips' {

@@ -67,6 +67,8 @@ function rdpStage(stage: StageName): StageHandler {
       if (isFastPath(first)) {
         // [MS-RDPBCGR] 2.2.9.1.2 / 2.2.8.1.2: after activation; FASTPATH_*_ENCRYPTED is bit 7 of the header
         ctx.emit(rdpPduEvent(ctx, pdu, RDP_PDU.fastPath, { encrypted: (first & 0x80) !== 0, length: pdu.bytes.length }));
+        // fast-path input and output are used only once the connection is active
+        advanceTo(ctx, 'active', pdu);
         return;
       }
       if (tpduKind(pdu.bytes[5] ?? 0) === 'DR') {
@@ -88,5 +90,4 @@ function rdpStage(stage: StageName): StageHandler {
   };
 }
 
-/** Decoded through the Demand Active (capabilities); finalization and later are tracked as opaque runs. */
-export const RDP_STAGES: readonly StageHandler[] = (['mcs-connect', 'channels', 'security-exchange', 'client-info', 'licensing', 'capabilities'] as const).map(rdpStage);
+export const RDP_STAGES: readonly StageHandler[] = (['mcs-connect', 'channels', 'security-exchange', 'client-info', 'licensing', 'capabilities', 'finalization', 'active'] as const).map(rdpStage);
