@@ -568,7 +568,7 @@ describe('who ended it, and success', () => {
   it('the server closes after the Confirm before any ClientHello: the verdict does not call TLS undecoded', () => {
     const c = new Conn().close('s2c', 'fin');
     const v = c.verdict();
-    expect(v).toMatchObject({ endedBy: { who: 'server', how: 'fin', packet: 5 }, analysedThrough: 'credssp' });
+    expect(v).toMatchObject({ endedBy: { who: 'server', how: 'fin', packet: 5 }, analysedThrough: 'active' });
     expect(v.summary).not.toMatch(/does not decode/);
     expect(texts(v)).not.toMatch(/decoded from a later version/);
   });
@@ -585,7 +585,7 @@ describe('who ended it, and success', () => {
     const c = hello13().data('c2s', CCS, appData(53, 9), appData(400, 10)).data('s2c', appData(300, 11)).close('c2s', 'fin');
     const v = c.verdict();
     expect(v).toMatchObject({
-      status: 'ok', lastCompletedStage: 'tls', stagesReached: ['tcp', 'x224', 'tls', 'credssp'], analysedThrough: 'credssp',
+      status: 'ok', lastCompletedStage: 'tls', stagesReached: ['tcp', 'x224', 'tls', 'credssp'], analysedThrough: 'active',
       summary: 'X.224 negotiation succeeded: selected HYBRID_EX; TLS established (TLS 1.3, TLS_AES_256_GCM_SHA384, x25519); the connection went on into credssp',
       endedBy: { who: 'client', how: 'fin' },
     });

@@ -21,7 +21,7 @@ describe('rdpscope analyze', () => {
     expect(refused.verdict.evidence.at(-1)).toMatchObject({ basis: 'observed', dir: 's2c', packet: 5 });
     expect(retried).toMatchObject({
       connection: 2, negotiation: { requestedProtocols: { names: ['RDP'] }, selectedProtocol: { name: 'RDP' } },
-      verdict: { status: 'ok', stagesReached: ['tcp', 'x224', 'mcs-connect'] },
+      verdict: { status: 'ok', stagesReached: ['tcp', 'x224', 'mcs-connect', 'channels', 'security-exchange', 'client-info', 'licensing', 'capabilities', 'finalization', 'active'] },
     });
   });
 

@@ -27,8 +27,11 @@ describe('recorded real handshakes', () => {
     expect((await connections('xfreerdp-tls-to-xrdp-rdp.pcap')).map(brief)).toEqual([['failed', 11, 'RDP']]);
   });
 
-  it('xfreerdp /sec:rdp to xrdp tls-only: legacy Confirm, then a server reset in mcs-connect, twice', async () => {
-    expect((await connections('xfreerdp-rdp-to-xrdp-tls.pcap')).map(brief)).toEqual([['undetermined', 12, 'RDP'], ['undetermined', 12, 'RDP']]);
+  it('xfreerdp /sec:rdp to xrdp tls-only: legacy Confirm, then an MCS Disconnect Provider Ultimatum and a reset after the Connect Initial (row 26), twice', async () => {
+    const cs = await connections('xfreerdp-rdp-to-xrdp-tls.pcap');
+    expect(cs.map(brief)).toEqual([['failed', 26, 'RDP'], ['failed', 26, 'RDP']]);
+    expect(cs[0].verdict.summary).toBe('the server sent an MCS Disconnect Provider Ultimatum and reset the connection right after the MCS Connect Initial');
+    expect(cs[0].verdict.findings.map((f: { row?: number }) => f.row)).toContain(12);
   });
 
   it('xfreerdp /cert:deny to an expired certificate (TLS 1.3): it completes TLS, then closes: row 18, inferred', async () => {
@@ -63,7 +66,7 @@ describe('recorded real handshakes', () => {
     const cs = await connections('nmap-enum-encryption-to-xrdp-tls.pcap');
     expect(cs.map(brief)).toEqual([
       ['failed', 8, 'SSL_REQUIRED_BY_SERVER'], ['ok', null, 'SSL'], ['failed', 8, 'SSL_REQUIRED_BY_SERVER'],
-      ['failed', 8, 'SSL_REQUIRED_BY_SERVER'], ['undetermined', null, 'SSL'], ['undetermined', 12, 'RDP'],
+      ['failed', 8, 'SSL_REQUIRED_BY_SERVER'], ['undetermined', null, 'SSL'], ['failed', 26, 'RDP'],
     ]);
     expect(cs[0].timeline.map((e: any) => e.what)).toContain('X.224 Data');
   });

@@ -26,6 +26,13 @@ const ev = (e: PduEvent, text: string) => evidence('observed', text, e, e.head);
 
 /** Row 28 and friends: what the Server Security Data says about Standard RDP Security. */
 export function rdpFindings(f: Facts): Finding[] {
+  const legacy: Finding[] = f.cc && !f.cc.value.negotiation
+    ? [{ severity: 'warning', row: 12, text: 'legacy Connection Confirm without negotiation data: the server only speaks Standard RDP Security (pre-RDP 5.2 or negotiation disabled)' }]
+    : [];
+  return [...legacy, ...securityFindings(f)];
+}
+
+function securityFindings(f: Facts): Finding[] {
   const sec = f.rdp.connectResponse?.value.serverData?.security;
   if (!sec || (f.cc?.value.negotiation?.type === 'response' && f.cc.value.negotiation.selectedProtocol !== 0)) return [];
   const out: Finding[] = [];
@@ -111,7 +118,7 @@ function closedAfterConnectInitial(f: Facts): RuleResult | undefined {
       ...(f.rdp.dpu ? [ev(f.rdp.dpu, `MCS Disconnect Provider Ultimatum (${(f.rdp.dpu.value as { reasonName: string }).reasonName}) instead of a Connect Response`)] : []),
       evidence('observed', `${describeEnd(by)} with no Connect Response`, f.closes[0]),
     ],
-    endedBy: by, clientShows: shows,
+    endedBy: by, clientShows: shows, findings: rdpFindings(f),
   };
 }
 

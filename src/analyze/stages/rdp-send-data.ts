@@ -64,7 +64,8 @@ const CONFIRM_ACTIVE_BY_PLACE = 'the Confirm Active, by its place in the sequenc
  */
 function placeInSequence(ctx: StageContext, pdu: FramedPdu, st: RdpState, what: string): string | undefined {
   if (what !== RDP_PDU.sharePdu) return undefined;
-  if (pdu.dir === 's2c' && st.licensingDone && before(ctx, 'capabilities')) return DEMAND_ACTIVE_BY_PLACE;
+  // after licensing (or during it, encrypted: the server moving on to a share PDU ends it)
+  if (pdu.dir === 's2c' && (st.licensingDone || ctx.stage === 'licensing') && before(ctx, 'capabilities')) return DEMAND_ACTIVE_BY_PLACE;
   if (pdu.dir === 'c2s' && ctx.stage === 'capabilities') return CONFIRM_ACTIVE_BY_PLACE;
   return undefined;
 }
