@@ -51,6 +51,18 @@ describe('License Error PDU - Valid Client ([MS-RDPBCGR] 4.1.11)', () => {
   });
 });
 
+describe('a real server\'s clear-text Valid Client (RDP-003.pcap packet 26)', () => {
+  it('decodes despite the junk wBlobType of the empty blob, and is valid-client', () => {
+    const d = decodeLicensingPduWithHeader(fromHex(V.RDP003_LICENSE_VALID_CLIENT).subarray(14), 14);
+    expect(d.header).toMatchObject({ flags: 0x0280, flagsHi: 0x0010, flagNames: ['SEC_LICENSE_PKT', 'SEC_LICENSE_ENCRYPT_CS'] });
+    const pdu = d.pdu!;
+    if (pdu.kind !== 'error') throw new Error(pdu.kind);
+    expect(pdu.preamble).toMatchObject({ version: 2, versionName: 'PREAMBLE_VERSION_2_0', wMsgSize: 16 });
+    expect(pdu.error.bbErrorInfo).toMatchObject({ wBlobType: 0xe238, typeName: 'unknown (0xe238)', wBlobLen: 0 });
+    expect(licensingOutcome(pdu)).toMatchObject({ outcome: 'valid-client', transitionOk: true });
+  });
+});
+
 describe('licensing errors', () => {
   it('ERR_NO_LICENSE_SERVER with ST_TOTAL_ABORT: fatal, with what a client shows', () => {
     const pdu = decodeLicensingPdu(fromHex(V.LICENSE_ERROR_NO_LICENSE_SERVER));

@@ -12,6 +12,7 @@ const PDUS = [
   V.PLATFORM_CHALLENGE, V.NEW_LICENSE, '13 83 08 00 01 00 00 00',
 ].map(fromHex);
 PDUS.push(encodeServerLicenseRequest({ serverRandom: new Uint8Array(32), scopes: ['a', 'b.example'] }));
+PDUS.push(fromHex(V.RDP003_LICENSE_VALID_CLIENT).subarray(18));
 
 const cases: RobustnessCase[] = [
   { name: 'decodeLicensingPdu', decode: decodeLicensingPdu, inputs: PDUS },

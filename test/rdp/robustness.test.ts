@@ -27,7 +27,7 @@ const DEMAND_ACTIVE = [
 ];
 
 const cases: RobustnessCase[] = [
-  { name: 'decodeSecurityExchange', decode: decodeSecurityExchange, inputs: [hex(V.SECURITY_EXCHANGE_4_1_9, V.SECURITY_EXCHANGE_4_1_9_USER_DATA)] },
+  { name: 'decodeSecurityExchange', decode: decodeSecurityExchange, inputs: [V.SECURITY_EXCHANGE_4_1_9, V.RDP003_SECURITY_EXCHANGE, V.PROPRIETARY_SECURITY_EXCHANGE].map((v) => hex(v, 14)) },
   {
     name: 'decodeSecurityHeader (non-FIPS)', decode: (b, base) => decodeSecurityHeader(b, base, 'non-fips'),
     inputs: [hex(V.CLIENT_INFO_4_1_10_WIRE, 15, 27), hex(V.LICENSE_VALID_CLIENT_4_1_11_WIRE, 14, 26), hex(V.DEMAND_ACTIVE_4_1_12_WIRE, 15, 27)],

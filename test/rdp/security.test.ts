@@ -52,6 +52,18 @@ describe('Client Security Exchange PDU ([MS-RDPBCGR] 4.1.9, the MCS user data fr
   });
 });
 
+describe('Security Exchange PDUs of real captures', () => {
+  it('decode like the spec example (flags 0x0201, 64-byte random, 8 bytes of padding)', () => {
+    for (const v of [V.RDP003_SECURITY_EXCHANGE, V.PROPRIETARY_SECURITY_EXCHANGE]) {
+      const bytes = userData(v, 14);
+      const x = decodeSecurityExchange(bytes, 14);
+      expect(x).toMatchObject({ flags: 0x0201, length: 72, paddingLength: 8 });
+      expect(x.encryptedRandom.length).toBe(64);
+      expect(toHex(encodeSecurityExchange({ encryptedRandom: x.encryptedRandom }))).toBe(toHex(bytes));
+    }
+  });
+});
+
 describe('security headers', () => {
   it('decodes the non-FIPS header of the encrypted 4.1.10 Client Info PDU', () => {
     const h = decodeSecurityHeader(userData(V.CLIENT_INFO_4_1_10_WIRE, V.CLIENT_INFO_4_1_10_USER_DATA), 15, 'non-fips');

@@ -302,3 +302,37 @@ export const NEW_LICENSE = [
   '09 00 14 00 a0 a1 a2 a3 a4 a5 a6 a7 a8 a9 aa ab ac ad ae af b0 b1 b2 b3', // EncryptedLicenseInfo, 20 bytes
   'c0 c1 c2 c3 c4 c5 c6 c7 c8 c9 ca cb cc cd ce cf', // MACData
 ].join(' ');
+
+// ---- real captures (fixtures/pcaps, see its README for origins and licences) ----
+
+/** RDP-003.pcap packet 23: an XP client's Security Exchange PDU (94 bytes; user data from offset 14). */
+export const RDP003_SECURITY_EXCHANGE = [
+  '03 00 00 5e 02 f0 80 64 00 06 03 eb 70 50', // TPKT 94, X.224 Data, SDrq initiator 1007, channel 1003, length 80
+  '01 02 00 00', //                   SEC_EXCHANGE_PKT | SEC_LICENSE_ENCRYPT_SC
+  '48 00 00 00', //                   length 72
+  '4c ec f8 64 7d a6 11 d0 cc ca 1f 36 3c 8b 56 ca 74 48 fc 6c 23 a0 a5 7e 3a 24 f2 b6 ce cc 9f 90',
+  'f5 c9 15 ee dc 55 b1 b8 f4 c0 2f e8 fc 3e 5d f9 8c d7 0e 21 d7 42 1c 1a 1a 9c 72 07 92 1e c2 2b',
+  '00 00 00 00 00 00 00 00', //       padding
+].join(' ');
+
+/**
+ * RDP-003.pcap packet 26: the server's License Error - Valid Client in the clear (34 bytes; user data
+ * from offset 14). An old server: PREAMBLE_VERSION_2_0, junk flagsHi, and a junk wBlobType (0xe238)
+ * on the empty bbErrorInfo, where 2.2.1.12.1 wants BB_ERROR_BLOB.
+ */
+export const RDP003_LICENSE_VALID_CLIENT = [
+  '03 00 00 22 02 f0 80 68 00 01 03 eb 70 14', // TPKT 34, X.224 Data, SDin initiator 1002, channel 1003, length 20
+  '80 02 10 00', //                   flags 0x0280 SEC_LICENSE_PKT | SEC_LICENSE_ENCRYPT_CS, flagsHi 0x0010 (junk)
+  'ff 02 10 00', //                   ERROR_ALERT, PREAMBLE_VERSION_2_0, wMsgSize 16
+  '07 00 00 00 02 00 00 00', //       STATUS_VALID_CLIENT, ST_NO_TRANSITION
+  '38 e2 00 00', //                   bbErrorInfo: wBlobType 0xe238 (junk), wBlobLen 0
+].join(' ');
+
+/** rdp-proprietary-encryption.pcap packet 32: a Security Exchange PDU (94 bytes; user data from offset 14). */
+export const PROPRIETARY_SECURITY_EXCHANGE = [
+  '03 00 00 5e 02 f0 80 64 00 07 03 eb 70 50', // TPKT 94, X.224 Data, SDrq initiator 1008, channel 1003, length 80
+  '01 02 00 00 48 00 00 00', //       SEC_EXCHANGE_PKT | SEC_LICENSE_ENCRYPT_SC, length 72
+  '8b 68 9c 55 b7 c8 1a 58 75 5f 62 60 00 69 95 ae 78 ba b7 56 23 4a cd 65 b0 ec b8 dc bb 9e a6 9b',
+  '65 20 ea ec ea 70 ae 4a dc 82 42 3b ee 7e 07 18 57 7a c4 be 71 0f 16 a2 bd 1d 54 64 59 81 77 44',
+  '00 00 00 00 00 00 00 00',
+].join(' ');
