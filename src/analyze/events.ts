@@ -48,6 +48,8 @@ export type TrackerEvent =
   /** the TLS implementation's own view of the session (certificate chain even when encrypted) */
   | (At & { type: 'tls-session'; stage: StageName; source: 'tls-library' | 'key-log'; chain: Uint8Array[]; protocol?: string; cipher?: string; group?: string })
   | (At & { type: 'credssp-check'; stage: StageName } & PubKeyAuthCheck)
+  /** Standard RDP Security decryption is on from here (the client random came from `source`) */
+  | (At & { type: 'rdp-keys'; stage: StageName; source: 'probe' | 'user'; ready: boolean })
   | (At & { type: 'gap'; dir: Dir; bytes: number; stage: StageName })
   | (At & {
       type: 'end'; how: 'timeout' | 'capture-end' | 'probe-done'; stage: StageName; detail?: string;

@@ -39,6 +39,12 @@ export type TrackerInput =
    * session key and bound this TLS session's key ([MS-CSSP] 3.1.5 step 4). Keys never enter the tracker.
    */
   | (Where & { kind: 'credssp-check' } & PubKeyAuthCheck)
+  /**
+   * The Standard RDP Security client random ([MS-RDPBCGR] 5.3.4): the probe's own, or one a user
+   * supplies for a capture. With the server random the tracker derives the keys and decrypts what
+   * follows; the keys stay in the connection state and no event carries them.
+   */
+  | (Where & { kind: 'rdp-client-random'; source: 'probe' | 'user'; clientRandom: Uint8Array })
   /** bytes missing from a direction (capture loss); parsing of that direction stops */
   | (Where & { kind: 'gap'; dir: Dir; bytes: number })
   /**

@@ -59,7 +59,7 @@ export function rdpFact(r: RdpFacts, e: PduEvent): boolean {
       const v = e.value as Partial<DomainPdu> | undefined;
       if (e.name.startsWith(MCS_PREFIX) && v && typeof v === 'object' && 'type' in v && v.type) {
         r.domain.push(e as PduEvent<DomainPdu>);
-        if (v.type === 'disconnectProviderUltimatum') r.dpu ??= e as PduEvent<DomainPdu & { type: 'disconnectProviderUltimatum' }>;
+        if (v.type === 'disconnectProviderUltimatum' && e.dir === 's2c') r.dpu ??= e as PduEvent<DomainPdu & { type: 'disconnectProviderUltimatum' }>;
       }
     }
   }

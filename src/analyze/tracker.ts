@@ -8,6 +8,8 @@ import type { ConnectionState, FramedPdu, StageContext, StageHandler } from './s
 import type { StageName } from './stages.js';
 import { STAGE_HANDLERS } from './stages/index.js';
 import { StreamBuffer } from './stream-buffer.js';
+import { rdpState } from './stages/rdp-state.js';
+import { installKeys } from './stages/rdp-keys.js';
 
 export interface TrackerLimits {
   /** largest PDU or undecodable backlog kept per direction, in bytes */
@@ -114,6 +116,13 @@ export class HandshakeTracker {
       case 'credssp-check': {
         const { kind: _k, ...rest } = input;
         this.emit({ ...rest, type: 'credssp-check', stage: this.stage });
+        return;
+      }
+      case 'rdp-client-random': {
+        const st = (this.state.rdp ??= rdpState());
+        st.pendingClientRandom = input.clientRandom.slice();
+        // ready once the server random is known (the Connect Response normally came first)
+        this.emit({ type: 'rdp-keys', stage: this.stage, source: input.source, ready: installKeys(st), ...w });
         return;
       }
       case 'gap':

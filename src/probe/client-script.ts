@@ -12,6 +12,7 @@ import type { NtlmCredentials } from '../credssp/ntlm-client.js';
 import { subjectPublicKey } from '../tls/x509.js';
 import { DecodeError } from '../wire/errors.js';
 import type { TrackerEvent } from '../analyze/events.js';
+import { RdpClient, type RdpClientStep } from './rdp-client.js';
 
 /** TLS client settings for the upgrade after the Confirm (node:tls names). */
 export interface TlsClientOptions {
@@ -23,14 +24,17 @@ export interface TlsClientOptions {
   servername?: string;
 }
 
+/** Tracker inputs only the client can supply (the driver adds the time). */
+export type ObservedInput = ({ kind: 'credssp-check' } & PubKeyAuthCheck) | { kind: 'rdp-client-random'; source: 'probe'; clientRandom: Uint8Array };
+
 export type ScriptAction =
   | { kind: 'send'; bytes: Uint8Array }
   /** write these bytes inside TLS (the inner lane) */
   | { kind: 'send-inner'; bytes: Uint8Array }
   /** start TLS over the same socket ([MS-RDPBCGR] 5.4.5.1): the Confirm selected a TLS-based protocol */
   | { kind: 'upgrade-tls'; options: TlsClientOptions }
-  /** report what only the client can know (the server's pubKeyAuth unsealed) to the tracker */
-  | { kind: 'observe'; check: PubKeyAuthCheck }
+  /** report what only the client knows to the tracker (the pubKeyAuth check, the Standard RDP Security client random) */
+  | { kind: 'observe'; input: ObservedInput }
   /** the probe has what it came for (or cannot go on): close politely */
   | { kind: 'done'; reason: string };
 
@@ -49,8 +53,10 @@ export interface ScriptOptions {
   credentials?: NtlmCredentials;
   /** after a verified pubKeyAuth, send the credentials (TSCredentials) */
   delegate?: boolean;
-  /** random bytes for the NTLM client challenge, session key and CredSSP nonce (required with credentials) */
+  /** random bytes for the NTLM client challenge, session key and CredSSP nonce, and the RDP client random */
   random?: (n: number) => Uint8Array;
+  /** stop after X.224, TLS or CredSSP instead of going on through MCS to the Demand Active */
+  noMcs?: boolean;
 }
 
 const HELLO_ANSWERS = new Set<string>([TLS_PDU.serverHello, TLS_PDU.helloRetry, TLS_PDU.alert]);
@@ -64,8 +70,10 @@ export class ClientScript {
   private selected: number | undefined;
   /** the credentialed CredSSP exchange, once TLS is up */
   private nla: CredsspClient | undefined;
-  /** TSCredentials sent on HYBRID_EX: the Early User Authorization Result ends the probe */
+  /** TSCredentials sent on HYBRID_EX: the Early User Authorization Result comes next */
   private awaitingEua = false;
+  /** the connection sequence after X.224/TLS/CredSSP, once started */
+  private rdp: RdpClient | undefined;
 
   constructor(private readonly opts: ScriptOptions) {}
 
@@ -89,13 +97,13 @@ export class ClientScript {
   next(events: readonly TrackerEvent[]): ScriptAction[] {
     if (this.finished) return [];
     for (const e of events) {
-      const step = this.upgrade(e) ?? this.credssp(e);
-      if (step) return [step];
-      const steps = this.credentialed(e);
+      const steps = this.rdpSteps(e) ?? this.mcsStart(e) ?? this.credentialed(e);
       if (steps) {
         if (steps.some((a) => a.kind === 'done')) this.finished = true;
         return steps;
       }
+      const step = this.upgrade(e) ?? this.credssp(e);
+      if (step) return [step];
       const reason = this.stopReason(e);
       if (reason) {
         this.finished = true;
@@ -131,8 +139,8 @@ export class ClientScript {
   private credentialed(e: TrackerEvent): ScriptAction[] | undefined {
     if (!this.nla || e.type !== 'pdu' || e.dir !== 's2c') return undefined;
     if (e.name === CREDSSP_PDU.earlyUserAuth && this.awaitingEua) {
-      // success ends the probe here; a denial is followed by the server's close, which the verdict names
-      return (e.value as { value: number }).value === 0 ? [{ kind: 'done', reason: 'Early User Authorization Result received' }] : [];
+      // success: MCS follows; a denial is followed by the server's close, which the verdict names
+      return (e.value as { value: number }).value === 0 ? this.startRdp('Early User Authorization Result received') : [];
     }
     if (e.name !== CREDSSP_PDU.tsRequest) return undefined;
     const v = e.value as TsRequestPdu;
@@ -141,13 +149,55 @@ export class ClientScript {
 
   private action(s: CredsspClientStep): ScriptAction[] {
     if ('send' in s) return [{ kind: 'send-inner', bytes: s.send }];
-    if ('check' in s) return [{ kind: 'observe', check: s.check }];
+    if ('check' in s) return [{ kind: 'observe', input: { kind: 'credssp-check', ...s.check } }];
     if ('done' in s) return [{ kind: 'done', reason: s.done }];
     if (this.selected === PROTOCOL.HYBRID_EX) {
       this.awaitingEua = true;
       return [];
     }
-    return [{ kind: 'done', reason: 'credentials delegated; the server now expects MCS Connect Initial' }];
+    return this.startRdp('credentials delegated');
+  }
+
+  /**
+   * Where the MCS phase begins without CredSSP: right after a Confirm selecting Standard RDP Security
+   * (when the client asked for it), or once TLS is up with SSL selected.
+   */
+  private mcsStart(e: TrackerEvent): ScriptAction[] | undefined {
+    if (this.rdp || this.opts.clientHello) return undefined;
+    if (e.type === 'tls-session' && this.selected === PROTOCOL.SSL) return this.startRdp('TLS handshake completed');
+    if (e.type !== 'pdu' || e.name !== CONNECTION_CONFIRM_NAME) return undefined;
+    const neg = (e.value as ConnectionConfirm).negotiation;
+    if (neg?.type === 'failure') return undefined;
+    const selected = neg?.type === 'response' ? neg.selectedProtocol : PROTOCOL.RDP;
+    const asked = this.opts.requestedProtocols ?? PROTOCOL.RDP;
+    // a client that offered TLS or CredSSP stops when the server picks Standard RDP Security (row 11)
+    if (selected !== PROTOCOL.RDP || asked !== PROTOCOL.RDP) return undefined;
+    this.selected = PROTOCOL.RDP;
+    return this.startRdp('connection confirm received');
+  }
+
+  /** Starts the MCS phase (or, with noMcs, ends the probe with `reason`). */
+  private startRdp(reason: string): ScriptAction[] {
+    const random = this.opts.random;
+    if (this.opts.noMcs || !random) return [{ kind: 'done', reason }];
+    const c = this.opts.credentials;
+    this.rdp = new RdpClient({
+      selectedProtocol: this.selected ?? PROTOCOL.RDP, random,
+      ...(c ? { user: c.user, domain: c.domain } : this.opts.cookie !== undefined ? { user: this.opts.cookie } : {}),
+    });
+    return this.rdp.start().flatMap((s) => this.rdpAction(s));
+  }
+
+  private rdpSteps(e: TrackerEvent): ScriptAction[] | undefined {
+    if (!this.rdp) return undefined;
+    const steps = this.rdp.receive(e);
+    return steps.length ? steps.flatMap((s) => this.rdpAction(s)) : undefined;
+  }
+
+  private rdpAction(s: RdpClientStep): ScriptAction[] {
+    if ('send' in s) return [this.selected === PROTOCOL.RDP ? { kind: 'send', bytes: s.send } : { kind: 'send-inner', bytes: s.send }];
+    if ('clientRandom' in s) return [{ kind: 'observe', input: { kind: 'rdp-client-random', source: 'probe', clientRandom: s.clientRandom } }];
+    return [{ kind: 'done', reason: s.done }];
   }
 
   /** After a Confirm selecting SSL, HYBRID, HYBRID_EX, RDSTLS or RDSAAD, TLS comes next. */
@@ -163,9 +213,9 @@ export class ClientScript {
   }
 
   private stopReason(e: TrackerEvent): string | undefined {
-    if (e.type === 'pdu' && e.name === CONNECTION_CONFIRM_NAME) return 'connection confirm received';
-    // with SSL selected (or --no-credssp) the probe stops once TLS is up and reported
-    if (e.type === 'tls-session') return 'TLS handshake completed';
+    if (e.type === 'pdu' && e.name === CONNECTION_CONFIRM_NAME && !this.rdp) return 'connection confirm received';
+    // with --no-mcs (or --no-credssp on NLA) the probe stops once TLS is up and reported
+    if (e.type === 'tls-session' && !this.rdp && !this.nla) return 'TLS handshake completed';
     if (e.type === 'pdu' && e.name === CREDSSP_PDU.tsRequest && e.dir === 's2c' && !this.nla) {
       const v = e.value as TsRequestPdu;
       if (v.request.errorCode !== undefined) return 'server sent a CredSSP errorCode';

@@ -134,7 +134,7 @@ export async function probe(opts: ProbeOptions): Promise<ProbeResult> {
         } else if (a.kind === 'upgrade-tls') {
           upgrade(a.options);
         } else if (a.kind === 'observe') {
-          feed({ kind: 'credssp-check', ...a.check, at: now() });
+          feed({ ...a.input, at: now() });
         } else {
           // close politely first (a TLS close_notify goes through the tap), then end observation
           if (secure) secure.end(); else socket.end();

@@ -60,6 +60,9 @@ export function timeline(events: readonly TrackerEvent[]): TimelineEntry[] {
       case 'credssp-check':
         out.push({ ...base, stage: e.stage, what: e.result === 'match' ? 'server pubKeyAuth verified' : 'server pubKeyAuth REJECTED', detail: `CredSSP v${e.version}, ${e.method}: ${e.detail}`, level: e.result === 'match' ? 'info' : 'error' });
         break;
+      case 'rdp-keys':
+        out.push({ ...base, stage: e.stage, what: 'Standard RDP Security keys', detail: `client random from the ${e.source === 'probe' ? 'probe' : 'user'}: ${e.ready ? 'what follows is decrypted' : 'waiting for the server random'}`, level: 'info' });
+        break;
       case 'gap':
         out.push({ ...base, stage: e.stage, dir: e.dir, what: 'gap', detail: `${e.bytes} bytes missing from the capture`, level: 'warn' });
         break;

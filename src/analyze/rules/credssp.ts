@@ -218,7 +218,7 @@ const logonAccepted: Rule = (f) => {
 /** The unauthenticated probe's outcome: the server answered NEGOTIATE with a CHALLENGE. */
 const challengeReceived: Rule = (f) => {
   const s = credsspFacts(f);
-  if (!s?.ntlm || f.end?.how !== 'probe-done') return undefined;
+  if (!s?.ntlm || f.end?.how !== 'probe-done' || f.rdp.all.length) return undefined;
   const n = s.ntlm;
   const who = [n.nbDomainName, n.nbComputerName].filter(Boolean).join('\\');
   const ch = f.credssp.requests.find((r) => r.dir === 's2c' && r.value.ntlm?.type === 2)!;
