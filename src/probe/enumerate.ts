@@ -78,7 +78,8 @@ export function nlaVerdict(outcomes: readonly ProtocolOutcome[]): { nla: NlaVerd
 }
 
 export async function enumerateProtocols(base: Omit<ProbeOptions, 'requestedProtocols'>): Promise<Enumeration> {
-  const results = await Promise.all(PROTOCOL_PROBES.map((p) => probe({ ...base, requestedProtocols: p.requested })));
+  // the Confirm (and the TLS upgrade) answers the question: no MCS phase
+  const results = await Promise.all(PROTOCOL_PROBES.map((p) => probe({ ...base, noMcs: true, requestedProtocols: p.requested })));
   const outcomes = PROTOCOL_PROBES.map((p, i) => outcome(p, results[i]!));
   const { nla, reason } = nlaVerdict(outcomes);
   return { outcomes, nla, nlaReason: reason, connections: results.reduce((n, r) => n + r.connections, 0) };

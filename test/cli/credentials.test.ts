@@ -37,7 +37,7 @@ describe('a password on the command line is refused before anything runs', () =>
   for (const form of forms) {
     const flag = form[0]!.replace(/=.*$/, '');
     it(`probe ${form.join(' ')}: exit 2, names ${flag}, never the value`, async () => {
-      const r = await cliWith(env(), 'probe', target(), '--user', 'rdpscope', ...form);
+      const r = await cliWith(env(), 'probe', target(), '--no-mcs', '--user', 'rdpscope', ...form);
       expect(r.code).toBe(2);
       expect(r.out).toBe('');
       expect(r.prompts).toEqual([]);
@@ -62,14 +62,14 @@ describe('a password on the command line is refused before anything runs', () =>
   });
 
   it('--password-env is an option, not a password flag', async () => {
-    const r = await cliWith(env(PASSWORD, 'OTHER'), 'probe', target(), '--user', 'rdpscope', '--password-env', 'OTHER', '--json');
+    const r = await cliWith(env(PASSWORD, 'OTHER'), 'probe', target(), '--no-mcs', '--user', 'rdpscope', '--password-env', 'OTHER', '--json');
     expect(r.code).toBe(0);
   });
 });
 
 describe('usage errors', () => {
   it('--user without a password and no prompt answer: exit 2, "needs a password", after one prompt', async () => {
-    const r = await cliWith({}, 'probe', target(), '--user', 'rdpscope');
+    const r = await cliWith({}, 'probe', target(), '--no-mcs', '--user', 'rdpscope');
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/--user needs a password: set RDPSCOPE_PASSWORD, or run in a terminal to be prompted/);
     expect(r.prompts).toEqual(['password for rdpscope: ']);
@@ -77,27 +77,27 @@ describe('usage errors', () => {
   });
 
   it('the message names the variable --password-env gives', async () => {
-    const r = await cliWith(env(), 'probe', target(), '--user', 'rdpscope', '--password-env', 'MY_PW');
+    const r = await cliWith(env(), 'probe', target(), '--no-mcs', '--user', 'rdpscope', '--password-env', 'MY_PW');
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/needs a password: set MY_PW\b/);
   });
 
   it('--delegate without --user: exit 2', async () => {
-    const r = await cliWith(env(), 'probe', target(), '--delegate');
+    const r = await cliWith(env(), 'probe', target(), '--no-mcs', '--delegate');
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/delegate/);
     expect(r.out).toBe('');
   });
 
   it('--domain without --user: exit 2', async () => {
-    const r = await cliWith(env(), 'probe', target(), '--domain', 'DOM');
+    const r = await cliWith(env(), 'probe', target(), '--no-mcs', '--domain', 'DOM');
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/domain -> user/);
   });
 
   it('--user with --no-credssp, --enumerate-protocols or --enumerate-tls: exit 2, no prompt', async () => {
     for (const flag of ['--no-credssp', '--enumerate-protocols', '--enumerate-tls']) {
-      const r = await cliWith({}, 'probe', target(), '--user', 'rdpscope', flag);
+      const r = await cliWith({}, 'probe', target(), '--no-mcs', '--user', 'rdpscope', flag);
       expect(r.code, flag).toBe(2);
       expect(r.err).toMatch(/--user needs the CredSSP exchange of a single probe/);
       expect(r.prompts).toEqual([]);
@@ -108,7 +108,7 @@ describe('usage errors', () => {
   // yargs counts a defaulted option as given, so every probe without --user is refused with
   // "Implications failed: delegate -> user" (test/cli/probe.test.ts fails for the same reason).
   it('a probe without --user or --delegate is not refused by the --delegate implication', async () => {
-    const r = await cliWith({}, 'probe', target(), '--json');
+    const r = await cliWith({}, 'probe', target(), '--no-mcs', '--json');
     expect(r.err).not.toMatch(/Implications failed/);
     expect(r.code).toBe(0);
     expect(r.prompts).toEqual([]);
@@ -117,7 +117,7 @@ describe('usage errors', () => {
 
 describe('the credentialed check against the scenario server', () => {
   it('--user with the password in RDPSCOPE_PASSWORD: exit 0, logon accepted, the Logon line, never the password', async () => {
-    const r = await cliWith(env(), 'probe', target(), '--user', 'rdpscope', '--bytes');
+    const r = await cliWith(env(), 'probe', target(), '--no-mcs', '--user', 'rdpscope', '--bytes');
     expect(r.code).toBe(0);
     expect(r.prompts).toEqual([]);
     expect(r.out).toContain('NLA logon accepted for rdpscope');
@@ -128,7 +128,7 @@ describe('the credentialed check against the scenario server', () => {
   });
 
   it('--delegate: credentials delegated, Early User Authorization AUTHZ_SUCCESS', async () => {
-    const r = await cliWith(env(), 'probe', target(), '--user', 'rdpscope', '--delegate', '--bytes');
+    const r = await cliWith(env(), 'probe', target(), '--no-mcs', '--user', 'rdpscope', '--delegate', '--bytes');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/Logon\s+rdpscope from RDPSCOPE: server pubKeyAuth verified \(v6\); credentials delegated/);
     expect(r.out).toMatch(/Early User Auth\s+AUTHZ_SUCCESS \(0\)/);
@@ -137,7 +137,7 @@ describe('the credentialed check against the scenario server', () => {
   });
 
   it('a wrong password: exit 1, row 20 STATUS_LOGON_FAILURE, neither password shown', async () => {
-    const r = await cliWith(env('Wrong#Pass2'), 'probe', target(), '--user', 'rdpscope', '--delegate', '--bytes');
+    const r = await cliWith(env('Wrong#Pass2'), 'probe', target(), '--no-mcs', '--user', 'rdpscope', '--delegate', '--bytes');
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/FAILED at credssp/);
     expect(r.out).toMatch(/row 20/);
@@ -156,14 +156,14 @@ describe('the credentialed check against the scenario server', () => {
   });
 
   it('--password-env OTHER reads that variable, not RDPSCOPE_PASSWORD', async () => {
-    const r = await cliWith({ env: { RDPSCOPE_PASSWORD: 'Wrong#Pass2', OTHER: PASSWORD } }, 'probe', target(), '--user', 'rdpscope', '--password-env', 'OTHER');
+    const r = await cliWith({ env: { RDPSCOPE_PASSWORD: 'Wrong#Pass2', OTHER: PASSWORD } }, 'probe', target(), '--no-mcs', '--user', 'rdpscope', '--password-env', 'OTHER');
     expect(r.code).toBe(0);
     expect(r.prompts).toEqual([]);
     expect(r.out).toContain('NLA logon accepted for rdpscope');
   });
 
   it('no variable set: prompts once with "password for rdpscope: " and logs on with the answer', async () => {
-    const r = await cliWith({ prompt: () => PASSWORD }, 'probe', target(), '--user', 'rdpscope', '--delegate');
+    const r = await cliWith({ prompt: () => PASSWORD }, 'probe', target(), '--no-mcs', '--user', 'rdpscope', '--delegate');
     expect(r.code).toBe(0);
     expect(r.prompts).toEqual(['password for rdpscope: ']);
     expect(r.out).toContain('NLA logon accepted for rdpscope');
@@ -172,13 +172,13 @@ describe('the credentialed check against the scenario server', () => {
   });
 
   it('an empty variable counts as unset: the prompt is asked', async () => {
-    const r = await cliWith({ env: { RDPSCOPE_PASSWORD: '' }, prompt: () => PASSWORD }, 'probe', target(), '--user', 'rdpscope');
+    const r = await cliWith({ env: { RDPSCOPE_PASSWORD: '' }, prompt: () => PASSWORD }, 'probe', target(), '--no-mcs', '--user', 'rdpscope');
     expect(r.code).toBe(0);
     expect(r.prompts).toEqual(['password for rdpscope: ']);
   });
 
   it('a wrong prompted password: row 20, exit 1', async () => {
-    const r = await cliWith({ prompt: () => 'Wrong#Pass2' }, 'probe', target(), '--user', 'rdpscope');
+    const r = await cliWith({ prompt: () => 'Wrong#Pass2' }, 'probe', target(), '--no-mcs', '--user', 'rdpscope');
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/row 20/);
     expect(leaks(r.out, 'Wrong#Pass2')).toBe(false);
@@ -193,7 +193,7 @@ describe('the credentialed check against the scenario server', () => {
     ['--domain over DOMAIN\\user', ['--user', 'OTHER\\rdpscope', '--domain', 'DOM'], 'DOM\\rdpscope'],
   ] as const) {
     it(`${what}: the AUTHENTICATE is for ${shown}; the logon succeeds`, async () => {
-      const r = await cliWith(env(), 'probe', target(), ...args, '--delegate');
+      const r = await cliWith(env(), 'probe', target(), '--no-mcs', ...args, '--delegate');
       expect(r.code).toBe(0);
       expect(r.out).toContain(`NLA logon accepted for ${shown}:`);
       expect(r.out).toContain(`client sent the NTLM AUTHENTICATE for ${shown} with pubKeyAuth`);
@@ -202,13 +202,13 @@ describe('the credentialed check against the scenario server', () => {
   }
 
   it('the prompt names the account as given', async () => {
-    const r = await cliWith({ prompt: () => PASSWORD }, 'probe', target(), '--user', 'DOM\\rdpscope');
+    const r = await cliWith({ prompt: () => PASSWORD }, 'probe', target(), '--no-mcs', '--user', 'DOM\\rdpscope');
     expect(r.code).toBe(0);
     expect(r.prompts).toEqual(['password for DOM\\rdpscope: ']);
   });
 
   it('--json: credssp.logon and the verdict, never the password', async () => {
-    const r = await cliWith(env(), 'probe', target(), '--user', 'rdpscope@DOM', '--delegate', '--json');
+    const r = await cliWith(env(), 'probe', target(), '--no-mcs', '--user', 'rdpscope@DOM', '--delegate', '--json');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
     expect(j.credssp.logon).toEqual({ user: 'DOM\\rdpscope', workstation: 'RDPSCOPE', pubKeyAuth: 'match', version: 6, credentialsDelegated: true });
@@ -219,7 +219,7 @@ describe('the credentialed check against the scenario server', () => {
   });
 
   it('--json without --delegate: credentialsDelegated false', async () => {
-    const r = await cliWith(env(), 'probe', target(), '--user', 'rdpscope', '--json');
+    const r = await cliWith(env(), 'probe', target(), '--no-mcs', '--user', 'rdpscope', '--json');
     expect(JSON.parse(r.out).credssp.logon).toMatchObject({ user: 'rdpscope', pubKeyAuth: 'match', credentialsDelegated: false });
     expect(leaks(r.out)).toBe(false);
   });

@@ -26,6 +26,7 @@ interface ProbeArgs extends CertArgs {
   'tls-ciphers'?: string;
   sni?: string;
   credssp: boolean;
+  mcs: boolean;
   user?: string;
   domain?: string;
   delegate?: boolean;
@@ -57,6 +58,7 @@ function options(a: ProbeArgs): Omit<ProbeOptions, 'requestedProtocols'> & { req
   if (a['routing-token'] !== undefined) o.routingToken = a['routing-token'];
   o.tls = tlsClient(a, host);
   if (!a.credssp) o.noCredssp = true;
+  if (!a.mcs || a['enumerate-tls'] || a['enumerate-protocols']) o.noMcs = true;
   o.diagnose = certificateOptions(a, [host]);
   return o;
 }
@@ -143,6 +145,7 @@ export const probeCommand: Command<ProbeArgs> = {
     .option('tls-ciphers', { type: 'string', describe: 'OpenSSL cipher list the probe offers for TLS ≤ 1.2 (default: all, any security level)' })
     .option('sni', { type: 'string', describe: 'server name to send (default: the target when it is a name; none for an address)' })
     .option('credssp', { type: 'boolean', default: true, describe: 'when NLA is selected, open CredSSP with an NTLM NEGOTIATE and report the CHALLENGE (--no-credssp stops after TLS)' })
+    .option('mcs', { type: 'boolean', default: true, describe: 'go on through MCS, channels, licensing to the Demand Active (--no-mcs stops after X.224, TLS or CredSSP)' })
     .option('user', { type: 'string', describe: 'NLA check with this account (USER, DOMAIN\\USER or USER@DOMAIN): NTLMv2 AUTHENTICATE, and the server must prove its TLS key; the password comes from $RDPSCOPE_PASSWORD or a prompt' })
     .option('domain', { type: 'string', describe: 'domain of --user (default: none, a local account)' })
     .option('delegate', { type: 'boolean', describe: 'with --user: once the server proved its key, send the credentials (TSCredentials) as a client that logs on does' })
