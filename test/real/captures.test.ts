@@ -54,15 +54,16 @@ describeWithTools(['xfreerdp', 'xrdp', 'freerdp-shadow-cli', 'Xvfb', 'dumpcap', 
     expect(bytes.includes(Buffer.from(LAB_PASSWORD, 'utf16le'))).toBe(false);
   }, 60_000);
 
-  it('xfreerdp /sec:rdp to xrdp security_layer=tls: legacy request and Confirm, then the server resets in mcs-connect', async () => {
+  it('xfreerdp /sec:rdp to xrdp security_layer=tls: legacy request and Confirm, then a Disconnect Provider Ultimatum and a reset after the Connect Initial (row 26)', async () => {
     // xfreerdp /sec:rdp sends no RDP_NEG_REQ, so xrdp cannot answer SSL_REQUIRED_BY_SERVER (row 8 needs
     // an RDP_NEG_REQ; the live probe test covers it); it sends a legacy Confirm and drops the MCS stage
     // xfreerdp retries once after the reset: every attempt looks the same
     const { connections } = await record('rdp-to-tls', labs.get('xrdp-tls')!.port, ['/sec:rdp']);
     for (const c of connections) {
       expect(c.negotiation).toMatchObject({ legacy: true, requestedProtocols: { names: ['RDP'] } });
-      expect(c.verdict).toMatchObject({ status: 'undetermined', row: { id: 12 }, endedBy: { who: 'server' }, stagesReached: ['tcp', 'x224', 'mcs-connect'] });
-      expect(c.verdict.evidence.some((e: { basis: string }) => e.basis === 'inferred')).toBe(true);
+      expect(c.verdict).toMatchObject({ status: 'failed', row: { id: 26 }, failedStage: 'mcs-connect', endedBy: { who: 'server', how: 'rst' }, stagesReached: ['tcp', 'x224', 'mcs-connect'] });
+      expect(c.rdp.disconnect).toMatchObject({ name: 'rn-user-requested', stage: 'mcs-connect' });
+      expect(c.verdict.findings.map((f: { row?: number }) => f.row)).toContain(12);
     }
   }, 60_000);
 

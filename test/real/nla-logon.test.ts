@@ -35,16 +35,22 @@ describeWithTools(['freerdp-shadow-cli', 'Xvfb', 'dumpcap', 'root'], 'real serve
   const probe = (user: string, password: string, ...extra: string[]) =>
     cliWith({ env: { RDPSCOPE_PASSWORD: password } }, 'probe', `127.0.0.1:${lab.port}`, '--user', user, ...extra);
 
-  it('right password, --delegate: logon accepted, the server proved its TLS key, credentials sent, MCS next', async () => {
+  it('right password, --delegate: logon accepted, the server proved its TLS key, credentials sent; then MCS to the Demand Active', async () => {
     const r = await probe(LAB_USER, LAB_PASSWORD, '--delegate', '--json');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
-    expect(j.verdict).toMatchObject({ status: 'ok', endedBy: { who: 'probe', how: 'probe-done' }, lastCompletedStage: 'credssp' });
-    expect(j.verdict.summary).toBe(`NLA logon accepted for ${LAB_USER}: the server took the NTLM AUTHENTICATE and proved it holds this TLS session's key; credentials delegated`);
-    expect(j.verdict.stagesReached).toEqual(['tcp', 'x224', 'tls', 'credssp', 'mcs-connect']);
+    expect(j.verdict).toMatchObject({ status: 'ok', endedBy: { who: 'probe', how: 'probe-done' }, lastCompletedStage: 'licensing' });
+    expect(j.verdict.summary).toMatch(/^the server sent the Demand Active: the connection sequence works up to the capabilities exchange \(server RDP 10\.\d+, ENCRYPTION_METHOD_NONE\/ENCRYPTION_LEVEL_NONE, 2 channels, licensing: valid-client/);
+    expect(j.verdict.stagesReached).toEqual(['tcp', 'x224', 'tls', 'credssp', 'mcs-connect', 'channels', 'client-info', 'licensing', 'capabilities']);
     expect(j.credssp.logon).toEqual({ user: LAB_USER, workstation: 'RDPSCOPE', pubKeyAuth: 'match', version: 6, credentialsDelegated: true });
+    expect(j.rdp).toMatchObject({ connectResult: { value: 0 }, licensing: { outcome: 'valid-client' }, demandActive: { capabilities: expect.arrayContaining(['CAPSTYPE_GENERAL', 'CAPSTYPE_BITMAP']) } });
     expect(j.timeline.map((e: { what: string }) => e.what)).toContain('server pubKeyAuth verified');
     assertNoSecret(r.out + r.err, LAB_PASSWORD);
+  }, 30_000);
+
+  it('right password, --delegate --no-mcs: the probe stops once the credentials are delegated', async () => {
+    const j = JSON.parse((await probe(LAB_USER, LAB_PASSWORD, '--delegate', '--no-mcs', '--json')).out);
+    expect(j.verdict.summary).toBe(`NLA logon accepted for ${LAB_USER}: the server took the NTLM AUTHENTICATE and proved it holds this TLS session's key; credentials delegated`);
   }, 30_000);
 
   it('right password without --delegate: accepted, credentials withheld (text output)', async () => {

@@ -31,7 +31,7 @@ describeWithTools(['xrdp', 'freerdp-shadow-cli', 'Xvfb', 'winpr-hash', 'openssl'
   });
 
   it('xrdp security_layer=negotiate selects SSL for a modern request: X.224 and TLS 1.3 ok, then MCS is next', async () => {
-    const r = await probe('xrdp-negotiate');
+    const r = await probe('xrdp-negotiate', '--no-mcs');
     expect(r.negotiation.selectedProtocol).toEqual({ raw: 1, name: 'SSL' });
     expect(r.verdict).toMatchObject({ lastCompletedStage: 'tls', stagesReached: ['tcp', 'x224', 'tls', 'mcs-connect'] });
     // the lab certificate is self-signed and not in the system store: ok with the row 17 finding
@@ -51,7 +51,7 @@ describeWithTools(['xrdp', 'freerdp-shadow-cli', 'Xvfb', 'winpr-hash', 'openssl'
     expect(r.code).toBe(1);
     expect(r.verdict).toMatchObject({ status: 'failed', failedStage: 'x224', row: { id: 11 } });
     expect(r.negotiation.selectedProtocol.name).toBe('RDP');
-    const ok = await probe('xrdp-rdp', '--protocols', 'RDP');
+    const ok = await probe('xrdp-rdp', '--protocols', 'RDP', '--no-mcs');
     expect(ok.verdict.status).toBe('ok');
     expect(ok.verdict.stagesReached).toEqual(['tcp', 'x224', 'mcs-connect']);
   });
