@@ -9,7 +9,11 @@ import { RDP_PDU } from './stages/rdp-common.js';
 
 export interface ConnectInitialValue { clientData: ClientData }
 export interface ConnectResponseValue { result: number; resultName: string; serverData?: ServerData }
-export interface LicensingValue { msgType: number; kind: string; outcome: LicensingOutcome; decrypted: boolean }
+export interface LicensingValue {
+  msgType: number; kind: string; outcome: LicensingOutcome; decrypted: boolean;
+  /** server PDUs: the licensing PDU (preamble and message) in the clear, and its stream offset */
+  plaintext?: Uint8Array; plaintextOffset?: number;
+}
 export interface SetErrorInfoValue { errorInfo: number; error: CodeDescription; decrypted: boolean }
 export interface EncryptedValue { what: string; flags: number; flagNames: string[]; length: number; /** what the PDU must be by its place in the sequence (no keys) */ likely?: string }
 export interface DemandActiveValue {

@@ -5,3 +5,6 @@ export * from './license-request.js';
 export * from './platform-challenge.js';
 export * from './new-license.js';
 export * from './licensing-pdu.js';
+export * from './keys.js';
+export * from './client-messages.js';
+export * from './client.js';

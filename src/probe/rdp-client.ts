@@ -11,6 +11,7 @@ import { encodeClientData, type ServerData } from '../gcc/index.js';
 import { DEFAULT_INFO_FLAGS, encodeInfoPacket, encodeSecurityExchange, encodeWithSecurityHeader, INFO, SEC } from '../rdp/index.js';
 import { deriveSessionKeys, encryptClientRandom, ENCRYPTED_RANDOM_PADDING, RdpSecurityCipher, rsaPublicKeyFromDer, type RsaPublicKey } from '../rdpsec/index.js';
 import { RDP_PDU } from '../analyze/stages/rdp-common.js';
+import { encodeLicensingPduWithHeader, LicensingClient } from '../licensing/index.js';
 import type { ConnectResponseValue, LicensingValue } from '../analyze/rdp-facts.js';
 import type { TrackerEvent } from '../analyze/events.js';
 import { PROTOCOL } from '../x224/codes.js';
@@ -44,6 +45,7 @@ export class RdpClient {
   private ioChannel = 0;
   private cipher: RdpSecurityCipher | undefined;
   private over = false;
+  private lic: LicensingClient | undefined;
 
   constructor(private readonly o: RdpClientOptions) {}
 
@@ -129,11 +131,17 @@ export class RdpClient {
     return [{ send: this.sendData(encodeWithSecurityHeader(header, r.data)) }];
   }
 
+  /**
+   * Licensing ([MS-RDPELE] 1.3.3): the LicensingClient answers a License Request and a Platform
+   * Challenge; a valid-client error alert or an issued licence ends it, and the Demand Active follows.
+   */
   private licensing(v: LicensingValue): RdpClientStep[] {
-    const o = v.outcome;
-    if (o.outcome === 'valid-client' || o.outcome === 'license-issued' || o.outcome === 'client-message') return [];
-    if (o.outcome === 'error') return []; // the server closes or goes on; the verdict names the error
-    return this.leave(`the server started the licensing exchange (${o.outcome}); this version does not run it and stops here`);
+    if (!v.plaintext || this.lic?.finished) return [];
+    this.lic ??= new LicensingClient({ random: this.o.random, userName: this.o.user || 'rdpscope', machineName: this.o.clientName ?? 'rdpscope' });
+    const r = this.lic.receive(v.plaintext, v.plaintextOffset ?? 0);
+    if ('send' in r) return [{ send: this.sendData(encodeLicensingPduWithHeader(r.send)) }];
+    if (r.done === 'unsupported') return this.leave(`licensing cannot go on: ${r.detail}`);
+    return []; // valid client or licence issued: the Demand Active follows; an error: the server ends it
   }
 
   /** A clean disconnect: MCS Disconnect Provider Ultimatum (rn-user-requested), then the driver closes. */

@@ -158,7 +158,8 @@ export function handleSendData(pdu: FramedPdu, sd: SendData, ctx: StageContext, 
     const lic = decodeLicensingPdu(o.body, o.at);
     const outcome = licensingOutcome(lic);
     if (outcome.outcome === 'valid-client' || outcome.outcome === 'license-issued') st.licensingDone = true;
-    ctx.emit(rdpPduEvent(ctx, pdu, RDP_PDU.licensing, { msgType: lic.preamble.bMsgType, kind: lic.kind, outcome, decrypted: o.decrypted }));
+    // the server's plaintext licensing PDU goes along for the probe's licensing client (no secrets in it)
+    ctx.emit(rdpPduEvent(ctx, pdu, RDP_PDU.licensing, { msgType: lic.preamble.bMsgType, kind: lic.kind, outcome, decrypted: o.decrypted, ...(c2s ? {} : { plaintext: o.body.slice(), plaintextOffset: o.at }) }));
     return;
   }
   const o = open(data, at, context('other'), pdu, ctx, st, RDP_PDU.sharePdu);
