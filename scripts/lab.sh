@@ -62,6 +62,8 @@ shadow-tls             shadow  33902  tls        -      selfsigned  -           
 shadow-rdp             shadow  33903  rdp        -      selfsigned  -                 -
 xrdp-rdp-fips          xrdp    33904  rdp        fips   selfsigned  -                 -
 xrdp-tls               xrdp    33905  tls        high   selfsigned  TLSv1.2,TLSv1.3   -
+xrdp-rdp-low           xrdp    33906  rdp        low    selfsigned  -                 -
+xrdp-rdp-medium        xrdp    33907  rdp        medium selfsigned  -                 -
 '
 
 # ---------------------------------------------------------------------------------------------
