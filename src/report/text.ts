@@ -8,6 +8,7 @@ import type { CertificateOptions } from '../analyze/certificate.js';
 import { renderTls } from './tls-text.js';
 import { credsspSummary } from '../analyze/credssp-summary.js';
 import { renderCredssp } from './credssp-text.js';
+import { STAGES } from '../analyze/stages.js';
 import { rdpConnectionSummary } from '../analyze/rdp-summary.js';
 import { renderRdp } from './rdp-text.js';
 
@@ -71,7 +72,8 @@ export function renderVerdict(v: Verdict, s: Style): string[] {
     out.push(`  ${s.dim('remedy')}`);
     v.remedy.forEach((r, i) => out.push(`    ${i + 1}. ${r}`));
   }
-  if (v.analysedThrough && v.stagesReached.length && v.stagesReached[v.stagesReached.length - 1] !== v.analysedThrough && v.status !== 'failed') {
+  const last = v.stagesReached.at(-1);
+  if (last && STAGES.indexOf(last) > STAGES.indexOf(v.analysedThrough) && v.status !== 'failed') {
     out.push(s.dim(`  (this version decodes stages up to ${v.analysedThrough}; later stages are tracked, not decoded)`));
   }
   return out;
