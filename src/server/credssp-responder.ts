@@ -29,6 +29,8 @@ const AUTHZ_ACCESS_DENIED = 5;
 const STATUS_LOGON_FAILURE = 0xc000006d;
 /** The hintName Windows puts in a NegTokenInit2 ([MS-SPNG] 3.2.5.2). */
 const SPNEGO_HINT = 'not_defined_in_RFC4178@please_ignore';
+/** client bytes after a completed NLA kept for the RDP side at most */
+const MAX_UNCLAIMED = 1 << 20;
 /** RFC 4178 §4.2.2 negState reject */
 const NEG_STATE_REJECT = 2;
 
@@ -54,6 +56,8 @@ type Phase =
   | { at: 'negotiate' }
   | { at: 'authenticate'; serverChallenge: Uint8Array; version: number }
   | { at: 'credentials'; version: number; receive: NtlmSealing }
+  /** NLA succeeded (TSCredentials taken; for HYBRID_EX the authorization result sent): MCS follows */
+  | { at: 'complete' }
   | { at: 'done' };
 
 export class CredsspResponder {
@@ -66,7 +70,22 @@ export class CredsspResponder {
   }
 
   private finished(): boolean {
-    return this.phase.at === 'done';
+    return this.phase.at === 'done' || this.phase.at === 'complete';
+  }
+
+  /**
+   * NLA completed: the connection goes on with MCS (the RDP server side takes over, with takeRest()).
+   * Not after a failure, an eua-denied result, or bytes that are not CredSSP.
+   */
+  get complete(): boolean {
+    return this.phase.at === 'complete';
+  }
+
+  /** Once complete: the client bytes that came after the TSCredentials (the start of MCS), handed over once. */
+  takeRest(): Uint8Array {
+    const rest = this.phase.at === 'complete' ? this.pending : new Uint8Array(0);
+    this.pending = new Uint8Array(0);
+    return rest;
   }
 
   /** Client plaintext in; what to do about it out (nothing while a TSRequest is incomplete). */
@@ -76,6 +95,11 @@ export class CredsspResponder {
     joined.set(this.pending);
     joined.set(bytes, this.pending.length);
     this.pending = joined;
+    if (this.phase.at === 'complete') {
+      // kept for takeRest(); unclaimed (no RDP side follows) beyond 1 MiB, dropped
+      if (this.pending.length > MAX_UNCLAIMED) this.phase = { at: 'done' };
+      return [];
+    }
     const out: CredsspAction[] = [];
     try {
       while (!this.finished()) {
@@ -151,8 +175,11 @@ export class CredsspResponder {
     const opened = p.receive.unseal(request.authInfo);
     if (!opened.ok) return this.end('fin');
     decodeTsCredentials(opened.message);
-    this.phase = { at: 'done' };
-    if (this.behaviour === 'eua-denied') return [{ write: encodeEarlyUserAuthResult(AUTHZ_ACCESS_DENIED) }, { close: 'fin' }];
+    if (this.behaviour === 'eua-denied') {
+      this.phase = { at: 'done' };
+      return [{ write: encodeEarlyUserAuthResult(AUTHZ_ACCESS_DENIED) }, { close: 'fin' }];
+    }
+    this.phase = { at: 'complete' };
     return this.o.hybridEx ? [{ write: encodeEarlyUserAuthResult(AUTHZ_SUCCESS) }] : [];
   }
 

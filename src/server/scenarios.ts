@@ -1,11 +1,13 @@
 // Scenario table: scripted X.224-stage behaviours reproducing failure-catalogue rows 4-12
-// (docs/failure-catalogue.md §3; Connection Confirm per [MS-RDPBCGR] 2.2.1.2).
+// (docs/failure-catalogue.md §3; Connection Confirm per [MS-RDPBCGR] 2.2.1.2), then the TLS,
+// CredSSP and RDP connection-sequence scenarios (scenarios-tls.ts, -credssp.ts, -rdp.ts).
 import type { Step } from './script.js';
 import { bestProtocol, confirmTo, disconnect, refuseWith, selectProtocol, unrequestedProtocol } from './replies.js';
 import { describeFailureCode } from '../x224/codes.js';
 import type { ConnectionRequest } from '../x224/connection-request.js';
 import { TLS_SCENARIOS } from './scenarios-tls.js';
 import { CREDSSP_SCENARIOS } from './scenarios-credssp.js';
+import { RDP_SCENARIOS } from './scenarios-rdp.js';
 
 export interface Scenario {
   /** stable kebab-case name used by tests, docs and `rdpscope serve --scenario` */
@@ -19,8 +21,8 @@ export interface Scenario {
 const ascii = (s: string): Uint8Array => new TextEncoder().encode(s);
 const request = { await: 'request' } as const;
 const fin = { close: 'fin' } as const;
-/** TLS when the selected protocol needs it; a legacy/RDP selection just stays open */
-const tlsOk = { tls: { cert: 'ok' } } as const;
+/** TLS (and CredSSP) when the selected protocol needs it, then the RDP connection sequence to the Demand Active */
+const rdpOk = { rdp: {} } as const;
 
 const HTTP_400 = ascii('HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: 11\r\nConnection: close\r\n\r\nBad Request');
 const SSH_BANNER = ascii('SSH-2.0-OpenSSH_9.6\r\n');
@@ -68,11 +70,12 @@ export const SCENARIOS: readonly Scenario[] = [
   { name: 'unrequested-protocol', row: 11, describe: 'selects a protocol the client did not request (RDSTLS when not offered), stays open', behaviour: [request, { send: (req) => selectProtocol(req, unrequestedProtocol(req)) }] },
   { name: 'malformed-confirm', row: 11, describe: 'Confirm whose RDP_NEG_RSP length field is 9 instead of 8, stays open', behaviour: [request, { send: malformed }] },
   { name: 'truncated-confirm', row: 11, describe: 'TPKT header claims a 19-byte Confirm, 11 bytes are sent, then FIN', behaviour: [request, { send: truncated }, fin] },
-  { name: 'legacy-confirm', row: 12, describe: 'Confirm without negotiation data (pre-RDP 5.2: Standard RDP Security), stays open', behaviour: [request, { send: (req) => confirmTo(req) }] },
-  { name: 'ok', row: null, describe: 'selects the best requested protocol (HYBRID_EX > HYBRID > SSL > RDP), completes TLS with a valid self-signed certificate for localhost and, for HYBRID/HYBRID_EX, NLA for the scenario account (rdpscope), then stays open', behaviour: [request, { send: best }, tlsOk] },
-  { name: 'slow-confirm', row: null, describe: 'like ok, but sends the Confirm one byte every 50 ms', behaviour: [request, { send: best, byteEveryMs: 50 }, tlsOk] },
+  { name: 'legacy-confirm', row: 12, describe: 'Confirm without negotiation data (pre-RDP 5.2: Standard RDP Security), then the connection sequence as in ok, stays open', behaviour: [request, { send: (req) => confirmTo(req) }, rdpOk] },
+  { name: 'ok', row: null, describe: 'selects the best requested protocol (HYBRID_EX > HYBRID > SSL > RDP), completes TLS with a valid self-signed certificate for localhost and, for HYBRID/HYBRID_EX, NLA for the scenario account (rdpscope), or for RDP Standard RDP Security (128-bit RC4 at CLIENT_COMPATIBLE); then the connection sequence to the Demand Active (Connect Response, user 1007, channel joins, License Error STATUS_VALID_CLIENT), then stays open', behaviour: [request, { send: best }, rdpOk] },
+  { name: 'slow-confirm', row: null, describe: 'like ok, but sends the Confirm one byte every 50 ms', behaviour: [request, { send: best, byteEveryMs: 50 }, rdpOk] },
   ...TLS_SCENARIOS,
   ...CREDSSP_SCENARIOS,
+  ...RDP_SCENARIOS,
 ];
 
 export function findScenario(name: string): Scenario | undefined {

@@ -5,6 +5,18 @@ import { decodeConnectionRequest, type ConnectionRequest } from '../x224/connect
 import { findTpktSize } from '../x224/tpkt.js';
 import { findTlsRecordSize } from '../tls/record.js';
 import type { TlsServerSpec } from './tls-certs.js';
+import type { RdpBehaviour } from './rdp-responder.js';
+import { decodeConnectionConfirm } from '../x224/connection-confirm.js';
+import { PROTOCOL } from '../x224/codes.js';
+import { bestProtocol } from './replies.js';
+
+/** The RDP server side after the Confirm (src/server/rdp-responder.ts). */
+export interface RdpSpec {
+  /** default: complete the connection sequence to the Demand Active */
+  behaviour?: RdpBehaviour;
+  /** the TLS server when the Confirm selected a TLS-based protocol; default { cert: 'ok' } (CredSSP 'challenge') */
+  tls?: TlsServerSpec;
+}
 
 /** Bytes to send, fixed or computed from the client's decoded request. */
 export type Reply = Uint8Array | ((req: ConnectionRequest) => Uint8Array);
@@ -18,21 +30,52 @@ export type Step =
   | { await: 'request' }
   /** wait for one complete TLS record (the ClientHello); anything else closes (FIN) */
   | { await: 'client-hello' }
-  /** hand the connection to a TLS server ([MS-RDPBCGR] 5.4.5.1); the script ends here */
+  /**
+   * hand the connection to a TLS server ([MS-RDPBCGR] 5.4.5.1), CredSSP for HYBRID/HYBRID_EX, then
+   * the default RDP side (the sequence to the Demand Active) once TLS, or NLA, completed; the script ends here
+   */
   | { tls: TlsServerSpec }
+  /**
+   * play the RDP server side from the MCS Connect Initial (RdpResponder) with this behaviour: on the
+   * raw TCP stream when the Confirm this script sent selected PROTOCOL_RDP (or had no negotiation
+   * data), else as `tls` (with `rdp.tls`, default the 'ok' certificate); the script ends here
+   */
+  | { rdp: RdpSpec }
   /** write the reply; with byteEveryMs, one byte at a time with that pause between bytes */
   | { send: Reply; byteEveryMs?: number }
   /** end the connection: FIN (graceful close) or RST (reset) */
   | { close: 'fin' | 'rst' };
 
 /** What the I/O layer performs, in order. */
-/** startTls carries the client's Connection Request: CredSSP needs to know whether HYBRID_EX was chosen. */
-export type Effect = { write: Uint8Array } | { sleep: number } | { close: 'fin' | 'rst' } | { startTls: TlsServerSpec; request?: ConnectionRequest };
+/**
+ * startTls carries the client's Connection Request and the protocol the Confirm selected (CredSSP
+ * needs to know whether HYBRID_EX was chosen) and, from an `rdp` step, what follows TLS (and CredSSP).
+ * startRdp hands the raw stream to an RdpResponder, with the client bytes already read past the request.
+ */
+export type Effect =
+  | { write: Uint8Array } | { sleep: number } | { close: 'fin' | 'rst' }
+  | { startTls: TlsServerSpec; request?: ConnectionRequest; selectedProtocol?: number; rdp?: RdpBehaviour }
+  | { startRdp: RdpBehaviour; request?: ConnectionRequest; rest: Uint8Array };
+
+/** selectedProtocol of a Confirm (PROTOCOL_RDP without negotiation data); undefined for anything else. */
+function selectedBy(bytes: Uint8Array): number | undefined {
+  try {
+    const n = decodeConnectionConfirm(bytes).negotiation;
+    return n === undefined ? PROTOCOL.RDP : n.type === 'response' ? n.selectedProtocol : undefined;
+  } catch (e) {
+    if (e instanceof DecodeError) return undefined;
+    throw e;
+  }
+}
 
 export class ScriptRun {
   private next = 0;
   private pending = new Uint8Array(0);
   private request: ConnectionRequest | undefined;
+  /** what the Confirm this script sent selected */
+  private selected: number | undefined;
+  /** client bytes that came after the Connection Request in the same reads */
+  private rest = new Uint8Array(0);
   private ended = false;
 
   constructor(private readonly script: readonly Step[]) {}
@@ -54,6 +97,7 @@ export class ScriptRun {
       const size = step.await === 'request' ? findTpktSize(joined) : findTlsRecordSize(joined);
       if (size === undefined || joined.length < size) return [];
       if (step.await === 'request') this.request = decodeConnectionRequest(joined.subarray(0, size));
+      this.rest = joined.slice(size);
     } catch (e) {
       if (!(e instanceof DecodeError)) throw e;
       return this.stop({ close: 'fin' });
@@ -68,6 +112,7 @@ export class ScriptRun {
     if (typeof bytes === 'function') {
       if (!this.request) throw new Error('scenario bug: a computed reply must follow { await: \'request\' }');
       bytes = bytes(this.request);
+      this.selected = selectedBy(bytes) ?? this.selected;
     }
     const pause = step.byteEveryMs;
     if (pause === undefined) return [{ write: bytes }];
@@ -88,7 +133,15 @@ export class ScriptRun {
     const out: Effect[] = [];
     for (let step = this.script[this.next]; step && !('await' in step); step = this.script[++this.next]) {
       if ('close' in step) return [...out, ...this.stop({ close: step.close })];
-      if ('tls' in step) return [...out, ...this.stop({ startTls: step.tls, ...(this.request ? { request: this.request } : {}) })];
+      const request = this.request ? { request: this.request } : {};
+      const selected = this.selected ?? (this.request ? bestProtocol(this.request) : undefined);
+      const selectedProtocol = selected === undefined ? {} : { selectedProtocol: selected };
+      if ('tls' in step) return [...out, ...this.stop({ startTls: step.tls, ...request, ...selectedProtocol })];
+      if ('rdp' in step) {
+        const behaviour = step.rdp.behaviour ?? {};
+        if (selected === undefined || selected === PROTOCOL.RDP) return [...out, ...this.stop({ startRdp: behaviour, ...request, rest: this.rest })];
+        return [...out, ...this.stop({ startTls: step.rdp.tls ?? { cert: 'ok' }, ...request, ...selectedProtocol, rdp: behaviour })];
+      }
       out.push(...this.writes(step));
     }
     return out;
