@@ -152,27 +152,57 @@ const licensingError: Rule = (f) => {
   };
 };
 
-const STAGE_ROW: Partial<Record<StageName, number>> = { channels: 29, 'security-exchange': 30 };
+const lastServer = (f: Facts): PduEvent | undefined => f.rdp.all.filter((e) => e.dir === 's2c').at(-1);
+const isJoinPhase = (e: PduEvent | undefined): boolean => e?.name === 'MCS Channel Join Confirm' || e?.name === 'MCS Attach User Confirm';
+
+/**
+ * Where a silent close or stall belongs: after the Security Exchange with no server PDU since (row 30:
+ * the client's next PDU, the Client Info, is encrypted with keys from it and crosses the close), or
+ * right after the channel joins (row 29), or else the stage it interrupted.
+ */
+function placeOfEnd(f: Facts): { stage: StageName; row?: number; why: string } {
+  const sx = f.rdp.securityExchange;
+  const srv = lastServer(f);
+  if (sx && (!srv || srv.at < sx.at)) {
+    return { stage: 'security-exchange', row: 30, why: 'the server sent nothing after the client\'s Security Exchange: it could not decrypt the client random (a bad server RSA key or proprietary certificate)' };
+  }
+  if (isJoinPhase(srv)) return { stage: 'channels', row: 29, why: `the server's last PDU was the ${srv!.name}: it ended the connection during the channel setup (the client's next PDU may have crossed it)` };
+  return { stage: f.stage, why: `the server refused what the client sent in ${f.stage} without saying why (its log has the reason)` };
+}
 
 /** A server close inside a decoded stage after MCS with no Set Error Info: 0x904/0x7. */
 const closedInSequence: Rule = (f) => {
   if (!after(f) || f.rdp.demandActive || f.entered.includes('capabilities')) return undefined;
   const by = serverClosed(f);
   if (!by) return undefined;
-  const stage = f.stage;
+  const place = placeOfEnd(f);
   const last = lastClient(f);
   const encrypted = f.rdp.encrypted.some((e) => e.dir === 'c2s' && last && e.at >= last.at);
   return {
-    status: 'failed', failedStage: stage, ...(STAGE_ROW[stage] ? { row: STAGE_ROW[stage] } : {}),
-    summary: `the server ${by.how === 'rst' ? 'reset' : 'closed'} the connection during ${stage}${last ? ` after the client's ${last.name.replace(/^(MCS|RDP) /, '')}` : ''}, without Set Error Info`,
-    cause: stage === 'security-exchange' ? 'the server could not use the client random: a bad server RSA key or proprietary certificate'
-      : stage === 'channels' ? 'the server refused the channel setup without saying why'
-      : `the server refused what the client sent in ${stage} without saying why (its log has the reason)`,
+    status: 'failed', failedStage: place.stage, ...(place.row ? { row: place.row } : {}),
+    summary: `the server ${by.how === 'rst' ? 'reset' : 'closed'} the connection during ${place.stage}${last ? ` after the client's ${last.name.replace(/^(MCS|RDP) /, '')}` : ''}, without Set Error Info`,
+    cause: place.why,
     evidence: [
       ...(last ? [ev(last, `the client's last PDU: ${last.name}${encrypted ? ' (encrypted; no keys)' : ''}`)] : []),
       evidence('observed', `${describeEnd(by)} with no Set Error Info`, f.closes[0]),
+      ...(place.row ? [evidence('inferred', place.why)] : []),
     ],
-    endedBy: by, clientShows: deniedByServer(`the server closes during ${stage}; the client sees the socket close`), findings: rdpFindings(f),
+    endedBy: by, clientShows: deniedByServer(`the server closes during ${place.stage}; the client sees the socket close`), findings: rdpFindings(f),
+  };
+};
+
+/** Row 34 after X.224: the server stopped answering inside the connection sequence. */
+const stalledInSequence: Rule = (f) => {
+  if (!after(f) || f.rdp.demandActive || f.entered.includes('capabilities') || endedBy(f)?.how !== 'timeout') return undefined;
+  const last = lastClient(f);
+  const srv = lastServer(f);
+  if (!last || (srv && srv.at > last.at)) return undefined;
+  return {
+    status: 'failed', failedStage: f.stage, row: 34,
+    summary: `the server stopped answering in ${f.stage}: no reply to the client's ${last.name.replace(/^(MCS|RDP) /, '')}`,
+    cause: 'an overloaded or hung server (session broker, licensing or logon service), or a middlebox holding the connection',
+    evidence: [ev(last, `the client's last PDU: ${last.name}`), evidence('observed', describeEnd(endedBy(f)), f.end)],
+    endedBy: endedBy(f), findings: rdpFindings(f),
   };
 };
 
@@ -219,4 +249,4 @@ const sequenceComplete: Rule = (f) => {
   };
 };
 
-export const rdpRules: Rule[] = [setErrorInfo, disconnectUltimatum, conferenceRejected, (f) => closedAfterConnectInitial(f), channelRefused, licensingError, closedInSequence, sequenceComplete];
+export const rdpRules: Rule[] = [setErrorInfo, disconnectUltimatum, conferenceRejected, (f) => closedAfterConnectInitial(f), channelRefused, licensingError, closedInSequence, stalledInSequence, sequenceComplete];
