@@ -57,6 +57,10 @@ export interface ScriptOptions {
   random?: (n: number) => Uint8Array;
   /** stop after X.224, TLS or CredSSP instead of going on through MCS to the Demand Active */
   noMcs?: boolean;
+  /** Standard RDP Security encryption methods to offer (*_ENCRYPTION_FLAG bits) */
+  encryptionMethods?: number;
+  /** leave right after the MCS Connect Response */
+  stopAfterConnect?: boolean;
 }
 
 const HELLO_ANSWERS = new Set<string>([TLS_PDU.serverHello, TLS_PDU.helloRetry, TLS_PDU.alert]);
@@ -183,6 +187,8 @@ export class ClientScript {
     const c = this.opts.credentials;
     this.rdp = new RdpClient({
       selectedProtocol: this.selected ?? PROTOCOL.RDP, random,
+      ...(this.opts.encryptionMethods !== undefined ? { encryptionMethods: this.opts.encryptionMethods } : {}),
+      ...(this.opts.stopAfterConnect ? { stopAfterConnect: true } : {}),
       ...(c ? { user: c.user, domain: c.domain } : this.opts.cookie !== undefined ? { user: this.opts.cookie } : {}),
     });
     return this.rdp.start().flatMap((s) => this.rdpAction(s));

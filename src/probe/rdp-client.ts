@@ -35,6 +35,8 @@ export interface RdpClientOptions {
   clientName?: string;
   /** *_ENCRYPTION_FLAG bits offered under Standard RDP Security; default 0x1b as Windows */
   encryptionMethods?: number;
+  /** leave right after the MCS Connect Response (what --enumerate-rdp-security needs) */
+  stopAfterConnect?: boolean;
   random: (n: number) => Uint8Array;
 }
 
@@ -75,6 +77,7 @@ export class RdpClient {
 
   private connected(v: ConnectResponseValue): RdpClientStep[] {
     if (v.result !== 0 || !v.serverData) return this.stop(`the server rejected the MCS connection (${v.resultName})`);
+    if (this.o.stopAfterConnect) return this.leave('MCS Connect Response received');
     this.server = v.serverData;
     this.ioChannel = v.serverData.network?.mcsChannelId ?? 1003;
     return [{ send: encodeX224Data(encodeErectDomainRequest()) }, { send: encodeX224Data(encodeAttachUserRequest()) }];

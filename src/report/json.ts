@@ -14,6 +14,7 @@ export const SCHEMA = {
   connection: 'rdpscope/connection/1',
   enumeration: 'rdpscope/enumeration/1',
   tlsEnumeration: 'rdpscope/tls-enumeration/1',
+  rdpSecurityEnumeration: 'rdpscope/rdp-security-enumeration/1',
   captureIssue: 'rdpscope/capture-issue/1',
 } as const;
 

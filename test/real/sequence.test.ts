@@ -54,4 +54,29 @@ describeWithTools(['xrdp', 'freerdp-shadow-cli', 'Xvfb', 'root'], 'real servers:
       }
     }, 30_000);
   }
+
+  // nmap's rdp-enum-encryption reports every method it offers as SUCCESS; the server's Security Data says otherwise
+  const ENUMERATION: [string, Record<string, string | false>][] = [
+    ['xrdp-rdp', { '40-bit RC4': 'ENCRYPTION_METHOD_128BIT', '56-bit RC4': 'ENCRYPTION_METHOD_128BIT', '128-bit RC4': false, 'FIPS 3DES': 'ENCRYPTION_METHOD_128BIT' }],
+    ['xrdp-rdp-low', { '40-bit RC4': false, '56-bit RC4': 'ENCRYPTION_METHOD_40BIT', '128-bit RC4': 'ENCRYPTION_METHOD_40BIT', 'FIPS 3DES': 'ENCRYPTION_METHOD_40BIT' }],
+    ['xrdp-rdp-fips', { '40-bit RC4': 'ENCRYPTION_METHOD_FIPS', '56-bit RC4': 'ENCRYPTION_METHOD_FIPS', '128-bit RC4': 'ENCRYPTION_METHOD_FIPS', 'FIPS 3DES': false }],
+    ['shadow-rdp', { '40-bit RC4': 'ENCRYPTION_METHOD_NONE', '56-bit RC4': 'ENCRYPTION_METHOD_NONE', '128-bit RC4': 'ENCRYPTION_METHOD_NONE', 'FIPS 3DES': 'ENCRYPTION_METHOD_NONE' }],
+  ];
+  for (const [scenario, expected] of ENUMERATION) {
+    it(`--enumerate-rdp-security ${scenario}: accepted only what the server selects (false = accepted; else the method it picked instead)`, async () => {
+      const r = await cliWith({}, 'probe', `127.0.0.1:${labs.get(scenario)!.port}`, '--enumerate-rdp-security', '--json');
+      const j = JSON.parse(r.out);
+      expect(j.schema).toBe('rdpscope/rdp-security-enumeration/1');
+      expect(j.connections).toBe(4);
+      expect(Object.fromEntries(j.methods.map((m: { method: string; accepted: boolean; selectedMethod: string }) => [m.method, m.accepted ? false : m.selectedMethod]))).toEqual(expected);
+      expect(r.code).toBe(Object.values(expected).includes(false) ? 0 : 1);
+    }, 30_000);
+  }
+
+  it('--enumerate-rdp-security xrdp-tls: refused at X.224 (SSL_REQUIRED_BY_SERVER), one connection', async () => {
+    const r = await cliWith({}, 'probe', `127.0.0.1:${labs.get('xrdp-tls')!.port}`, '--enumerate-rdp-security');
+    expect(r.out).toMatch(/refused at X\.224: RDP_NEG_FAILURE SSL_REQUIRED_BY_SERVER \(1\)/);
+    expect(r.out).toMatch(/1 TCP connection used/);
+    expect(r.code).toBe(1);
+  }, 30_000);
 });

@@ -245,8 +245,27 @@ const sequenceComplete: Rule = (f) => {
     ],
     endedBy: by,
     findings: [...rdpFindings(f), ...credsspFindings(f)],
-    ...certificateWarning(f),
+    ...(f.cc && !f.cc.value.negotiation ? { row: 12 } : certificateWarning(f)),
   };
 };
 
-export const rdpRules: Rule[] = [setErrorInfo, disconnectUltimatum, conferenceRejected, (f) => closedAfterConnectInitial(f), channelRefused, licensingError, closedInSequence, stalledInSequence, sequenceComplete];
+/**
+ * A capture that ends (or loses bytes) inside the sequence after a successful MCS connect, with no
+ * failure seen: ok as far as it goes, and it says where the capture stops (row 35 as a note).
+ */
+const capturedSoFar: Rule = (f) => {
+  const cr = f.rdp.connectResponse;
+  const by = endedBy(f);
+  if (!cr || cr.value.result !== 0 || by?.who !== 'capture') return undefined;
+  const srv = lastServer(f)!;
+  return {
+    status: 'ok',
+    summary: `the connection sequence went well as far as the capture goes: the last server PDU is the ${srv.name.replace(/^(MCS|RDP) /, '')}; the capture ends in ${f.stage}`,
+    evidence: [ev(cr, 'MCS Connect Response rt-successful'), ...(srv !== cr ? [ev(srv, `last server PDU: ${srv.name}`)] : []), evidence('observed', describeEnd(by), f.end ?? f.gaps[0])],
+    endedBy: by,
+    findings: [...rdpFindings(f), { severity: 'info', row: 35, text: `the capture ends in ${f.stage}: what came after is not known` }],
+    ...(f.cc && !f.cc.value.negotiation ? { row: 12 } : certificateWarning(f)),
+  };
+};
+
+export const rdpRules: Rule[] = [setErrorInfo, disconnectUltimatum, conferenceRejected, (f) => closedAfterConnectInitial(f), channelRefused, licensingError, closedInSequence, stalledInSequence, sequenceComplete, capturedSoFar];

@@ -33,7 +33,7 @@ function bundledCaptures(): string[] {
 
 function probeArgs(server: ScenarioServer, json: boolean): Parameters<typeof probeCommand.run>[0] {
   return {
-    target: `${server.host}:${server.port}`, port: server.port, 'enumerate-protocols': false, 'enumerate-tls': false, 'expiry-warning': 30, credssp: true, mcs: true,
+    target: `${server.host}:${server.port}`, port: server.port, 'enumerate-protocols': false, 'enumerate-tls': false, 'enumerate-rdp-security': false, 'expiry-warning': 30, credssp: true, mcs: true,
     'connect-timeout': 2000, timeout: 2000, json, bytes: false, 'password-env': DEFAULT_PASSWORD_ENV,
   };
 }

@@ -17,6 +17,8 @@ import { parseVersion, TLS_VERSION } from '../../tls/versions.js';
 import { isIP } from 'node:net';
 import { ENUMERATED_VERSIONS, enumerateTls } from '../../probe/enumerate-tls.js';
 import { renderTlsEnumeration } from '../../report/tls-enumeration.js';
+import { enumerateRdpSecurity } from '../../probe/enumerate-rdp-security.js';
+import { renderRdpSecurityEnumeration } from '../../report/rdp-security-enumeration.js';
 import { evidence } from '../../analyze/rules/rule.js';
 import { DEFAULT_PASSWORD_ENV } from '../password.js';
 
@@ -39,6 +41,7 @@ interface ProbeArgs extends CertArgs {
   'routing-token'?: string;
   'enumerate-protocols': boolean;
   'enumerate-tls': boolean;
+  'enumerate-rdp-security': boolean;
   'connect-timeout': number;
   timeout: number;
   ipv4?: boolean;
@@ -150,6 +153,7 @@ export const probeCommand: Command<ProbeArgs> = {
     .option('domain', { type: 'string', describe: 'domain of --user (default: none, a local account)' })
     .option('delegate', { type: 'boolean', describe: 'with --user: once the server proved its key, send the credentials (TSCredentials) as a client that logs on does' })
     .option('password-env', { type: 'string', default: DEFAULT_PASSWORD_ENV, describe: 'environment variable holding the password for --user (never give it on the command line)' })
+    .option('enumerate-rdp-security', { type: 'boolean', default: false, describe: 'which Standard RDP Security encryption methods (40/56/128-bit RC4, FIPS) the server accepts, and at which level' })
     .option('enumerate-tls', { type: 'boolean', default: false, describe: 'which TLS versions (SSL 3.0-TLS 1.3) and cipher suites the server accepts, in its order of preference' })
     .option('connect-timeout', { type: 'number', default: 5000, describe: 'TCP connect timeout, ms' })
     .option('timeout', { type: 'number', default: 5000, describe: 'longest silence within a stage, ms' })
@@ -164,8 +168,8 @@ export const probeCommand: Command<ProbeArgs> = {
 
   async run(a, io) {
     let o: ReturnType<typeof options>;
-    if (a['enumerate-tls'] && a['enumerate-protocols']) {
-      io.err('rdpscope probe: --enumerate-tls and --enumerate-protocols are separate runs; give one\n');
+    if ([a['enumerate-tls'], a['enumerate-protocols'], a['enumerate-rdp-security']].filter(Boolean).length > 1) {
+      io.err('rdpscope probe: --enumerate-tls, --enumerate-protocols and --enumerate-rdp-security are separate runs; give one\n');
       return EXIT.USAGE;
     }
     try {
@@ -175,7 +179,7 @@ export const probeCommand: Command<ProbeArgs> = {
       return EXIT.USAGE;
     }
     if (a.user !== undefined) {
-      if (!a.credssp || a['enumerate-tls'] || a['enumerate-protocols']) {
+      if (!a.credssp || a['enumerate-tls'] || a['enumerate-protocols'] || a['enumerate-rdp-security']) {
         io.err('rdpscope probe: --user needs the CredSSP exchange of a single probe (not with --no-credssp or an enumeration)\n');
         return EXIT.USAGE;
       }
@@ -197,6 +201,12 @@ export const probeCommand: Command<ProbeArgs> = {
         })}\n`);
       } else renderEnumeration(e, `${o.host}:${o.port}`, io);
       return e.nla === 'unknown' ? exitFor(e.outcomes[0]!.probe.verdict) : EXIT.OK;
+    }
+    if (a['enumerate-rdp-security']) {
+      const e = await enumerateRdpSecurity(o);
+      if (a.json) io.out(`${toJson({ schema: SCHEMA.rdpSecurityEnumeration, target: { host: o.host, port: o.port }, ...e })}\n`);
+      else io.out(renderRdpSecurityEnumeration(e, `${o.host}:${o.port}`, style(io.color)));
+      return e.methods.some((m) => m.accepted) ? EXIT.OK : EXIT.FAILED;
     }
     if (a['enumerate-tls']) {
       // --tls-min/--tls-max narrow the versions tested; every known suite is offered at each
