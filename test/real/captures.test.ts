@@ -22,7 +22,7 @@ async function record(name: string, port: number, args: string[], timeoutSec = 1
 
 describeWithTools(['xfreerdp', 'xrdp', 'freerdp-shadow-cli', 'Xvfb', 'dumpcap', 'root'], 'real servers: xfreerdp captures analyzed offline', () => {
   beforeAll(async () => {
-    for (const n of ['xrdp-negotiate', 'xrdp-tls', 'xrdp-rdp', 'shadow-nla']) labs.set(n, await startLab(n, { port: await freePort() }));
+    for (const n of ['xrdp-negotiate', 'xrdp-tls', 'xrdp-rdp', 'xrdp-rdp-fips', 'shadow-nla']) labs.set(n, await startLab(n, { port: await freePort() }));
   }, 120_000);
   afterAll(async () => { await Promise.all([...labs.values()].map((l) => l.stop())); });
 
@@ -32,6 +32,26 @@ describeWithTools(['xfreerdp', 'xrdp', 'freerdp-shadow-cli', 'Xvfb', 'dumpcap', 
     expect(c.negotiation.selectedProtocol.name).toBe('SSL');
     expect(c.verdict).toMatchObject({ status: 'ok', lastCompletedStage: 'tls', stagesReached: ['tcp', 'x224', 'tls', 'mcs-connect'] });
     expect(c.tls).toMatchObject({ handshake: 'completed', version: 'TLS 1.3' });
+  }, 60_000);
+
+  it('xfreerdp /sec:rdp to xrdp crypt_level=high: MCS in the clear, then xrdp refuses the encrypted Client Info with a Disconnect Provider Ultimatum (row 33)', async () => {
+    // real-servers.md: xfreerdp 2.11 and xrdp 0.9.21 disagree on the RC4 MAC; rdpscope's own probe gets through (sequence.test.ts)
+    const { connections } = await record('rdp-high', labs.get('xrdp-rdp')!.port, ['/sec:rdp', '/auth-only', `/u:${LAB_USER}`, '/p:x', '/cert:ignore']);
+    const c = connections[0]!;
+    expect(c.verdict).toMatchObject({ status: 'failed', failedStage: 'client-info', row: { id: 33 }, stagesReached: ['tcp', 'x224', 'mcs-connect', 'channels', 'security-exchange', 'client-info'] });
+    expect(c.verdict.summary).toMatch(/after the client's encrypted Client Info$/);
+    expect(c.rdp).toMatchObject({ encryption: { method: 'ENCRYPTION_METHOD_128BIT', level: 'ENCRYPTION_LEVEL_HIGH', certificate: 'proprietary' }, encryptedPdus: 1 });
+    expect(c.rdp.channels.map((ch: { name: string }) => ch.name)).toEqual(expect.arrayContaining(['I/O', 'rdpdr', 'cliprdr']));
+  }, 60_000);
+
+  it('xfreerdp /sec:rdp to xrdp crypt_level=fips: decoded in the clear up to the Security Exchange, then placed by the sequence to an active session', async () => {
+    const { connections } = await record('rdp-fips', labs.get('xrdp-rdp-fips')!.port, ['/sec:rdp', '/auth-only', `/u:${LAB_USER}`, '/p:x', '/cert:ignore']);
+    const c = connections[0]!;
+    expect(c.verdict.status).toBe('ok');
+    expect(c.verdict.stagesReached).toEqual(expect.arrayContaining(['security-exchange', 'client-info', 'licensing', 'capabilities']));
+    expect(c.rdp).toMatchObject({ encryption: { method: 'ENCRYPTION_METHOD_FIPS', level: 'ENCRYPTION_LEVEL_FIPS' }, licensing: { outcome: 'valid-client' } });
+    expect(c.rdp.encryptedPdus).toBeGreaterThan(0);
+    expect(c.verdict.evidence.some((e: { basis: string; text: string }) => e.basis === 'inferred' && /Demand Active, by its place/.test(e.text))).toBe(true);
   }, 60_000);
 
   it('xfreerdp /sec:tls to shadow /sec:nla: row 7 HYBRID_REQUIRED_BY_SERVER, packet numbers as evidence', async () => {

@@ -77,11 +77,16 @@ const disconnectUltimatum: Rule = (f) => {
   const reason = (d.value as { reason: number; reasonName: string });
   if (!f.rdp.connectResponse) return closedAfterConnectInitial(f);
   const code = describeCode(CLIENT_DISCONNECT, 0x3);
+  const before = f.rdp.all.filter((e) => e.dir === 'c2s' && e.at <= d.at).at(-1);
+  const label = !before ? '' : before.name === 'RDP encrypted PDU' ? `encrypted ${(before.value as { what: string }).what.replace(/^RDP /, '')}` : before.name.replace(/^(MCS|RDP) /, '');
   return {
     status: 'failed', failedStage: d.stage, row: 33,
-    summary: `the server disconnected with an MCS Disconnect Provider Ultimatum (${reason.reasonName}) during ${d.stage}`,
-    cause: 'a server-initiated disconnect without Set Error Info: an administrator, a session policy or the server itself ended the connection',
-    evidence: [ev(d, `MCS Disconnect Provider Ultimatum, reason ${reason.reason} = ${reason.reasonName}`), evidence('observed', describeEnd(endedBy(f)), f.closes[0])],
+    summary: `the server disconnected with an MCS Disconnect Provider Ultimatum (${reason.reasonName}) during ${d.stage}${before ? `, after the client's ${label}` : ''}`,
+    cause: 'a server-initiated disconnect without Set Error Info: the server refused what the client sent last, or an administrator or session policy ended the connection',
+    evidence: [
+      ...(before ? [ev(before, `the client's last PDU before it: ${label}`)] : []),
+      ev(d, `MCS Disconnect Provider Ultimatum, reason ${reason.reason} = ${reason.reasonName}`), evidence('observed', describeEnd(endedBy(f)), f.closes[0]),
+    ],
     endedBy: endedBy(f),
     clientShows: { code: code.hex, codeName: code.name, text: 'disconnected by the server', basis: 'inferred', why: 'the catalogue\'s reading of a server-initiated MCS disconnect (row 33)' },
     findings: rdpFindings(f),
