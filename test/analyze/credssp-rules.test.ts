@@ -125,6 +125,16 @@ describe('captures without TLS keys: CredSSP by record position (TLS 1.2)', () =
   // client's AUTHENTICATE 633, then the server's encrypted alert (26 bytes)
   const upToAlert = (): Conn => tls12().data('c2s', appData(81, 10)).data('s2c', appData(215, 11)).data('c2s', appData(633, 12)).data('s2c', encAlert());
 
+  it('a whole NLA session inside TLS (more client records than CredSSP has) that the server closes first is no CredSSP failure', () => {
+    // xfreerdp /auth-only: NEGOTIATE, AUTHENTICATE, TSCredentials, then MCS records; the server's FIN may come before the client's
+    let c = tls12().data('c2s', appData(81, 10)).data('s2c', appData(215, 11)).data('c2s', appData(633, 12)).data('s2c', appData(60, 13)).data('c2s', appData(120, 14));
+    for (let i = 0; i < 4; i++) c = c.data('c2s', appData(300 + i, 20 + i));
+    const v = c.close('s2c', 'fin').verdict();
+    expect(v.row?.id).not.toBe(20);
+    expect(v.row?.id).not.toBe(19);
+    expect(v.failedStage).not.toBe('credssp');
+  });
+
   it('an encrypted alert after the 2nd client record, then the server\'s FIN: row 20 by inference, the alert cited', () => {
     const c = upToAlert().close('s2c', 'fin');
     const v = c.verdict();

@@ -77,6 +77,9 @@ const noNtlm: Rule = (f) => {
   };
 };
 
+/** The client's messages in an NTLM CredSSP exchange: NEGOTIATE, AUTHENTICATE + pubKeyAuth, TSCredentials. */
+const CREDSSP_CLIENT_MESSAGES = 3;
+
 /** What the client's Nth CredSSP message is in an NTLM exchange ([MS-CSSP] 3.1.5 steps 1, 3, 5). */
 const CLIENT_MESSAGE = ['its first TSRequest (the NTLM NEGOTIATE)', 'its second TSRequest (the NTLM AUTHENTICATE and pubKeyAuth)', 'its third TSRequest (the encrypted credentials, TSCredentials)'];
 
@@ -93,6 +96,7 @@ const alertInsteadOfTsRequest: Rule = (f) => {
   const alert = f.tls.encryptedAlerts.find((a) => a.dir === 's2c' && a.stage === 'credssp');
   if (!alert) return undefined;
   const { inferred, list } = clientMessagesBefore(f, alert.at);
+  if (inferred && list.length > CREDSSP_CLIENT_MESSAGES) return undefined;
   const last = list.at(-1);
   // the alert must answer the client's last message: no server TSRequest in between
   if (!last || f.credssp.requests.some((r) => r.dir === 's2c' && r.at >= last.at && r.at <= alert.at)) return undefined;
@@ -129,7 +133,8 @@ const closedAfterClientMessage: Rule = (f) => {
   if (by?.who !== 'server') return undefined;
   const { inferred, list } = clientMessagesBefore(f, Number.MAX_VALUE);
   const last = list.at(-1);
-  if (!last) return undefined;
+  // without the plaintext, more client records than the CredSSP exchange has mean it went on (MCS)
+  if (!last || (inferred && list.length > CREDSSP_CLIENT_MESSAGES)) return undefined;
   // with the plaintext, only a TSRequest answers (TLS 1.3 session tickets are records, not answers)
   const answered = inferred
     ? f.tls.records.some((r) => r.dir === 's2c' && r.stage === 'credssp' && r.at > last.at)
