@@ -2,6 +2,7 @@
 // and pubKeyAuth; verification of the server's pubKeyAuth against the TLS key; with delegation,
 // the sealed TSCredentials. Randomness and time come in from the caller; nothing here does I/O.
 import { encodeTsRequest, type TsRequest } from './ts-request.js';
+import { msToFiletime } from './ntlm-fields.js';
 import { encodeNtlmNegotiate, type NtlmChallenge } from './ntlm.js';
 import type { NtlmVersion } from './ntlm-flags.js';
 import { ntlmAuthenticate, type NtlmCredentials } from './ntlm-client.js';
@@ -19,9 +20,6 @@ export const CLIENT_NTLM_VERSION: NtlmVersion = { major: 10, minor: 0, build: 19
 /** The workstation name the AUTHENTICATE carries: what a server's logon event shows. */
 export const CLIENT_WORKSTATION = 'RDPSCOPE';
 
-/** 100 ns intervals between 1601-01-01 and 1970-01-01 */
-const FILETIME_EPOCH = 116444736000000000n;
-const filetime = (ms: number): bigint => BigInt(Math.round(ms)) * 10_000n + FILETIME_EPOCH;
 
 /** What the server's pubKeyAuth proved ([MS-CSSP] 3.1.5 step 4). */
 export interface PubKeyAuthCheck {
@@ -98,7 +96,7 @@ export class CredsspClient {
       auth = ntlmAuthenticate({
         credentials: o.credentials, workstation: CLIENT_WORKSTATION,
         negotiate: this.negotiate.token, negotiateFlags: CLIENT_NEGOTIATE_FLAGS, challengeBytes, challenge,
-        clientChallenge: o.random(8), randomSessionKey: o.random(16), now: filetime(at), version: CLIENT_NTLM_VERSION,
+        clientChallenge: o.random(8), randomSessionKey: o.random(16), now: msToFiletime(at), version: CLIENT_NTLM_VERSION,
       });
     } catch (e) {
       if (e instanceof RangeError) return this.over(`cannot authenticate: ${e.message}`);

@@ -2,6 +2,7 @@
 // instead of asn1js: every element must be named by field and absolute offset in a DecodeError, and
 // asn1js reports neither (its errors are strings, and it accepts BER forms DER forbids).
 import type { ByteReader } from '../wire/reader.js';
+import { concatBytes } from '../wire/writer.js';
 
 /** One element: its tag, the absolute offset of the tag byte, and a reader over its contents. */
 export interface Tlv {
@@ -94,23 +95,13 @@ export function oid(t: Tlv, field: string): string {
   return arcs.join('.');
 }
 
-export function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /** tag + minimal definite length + contents. */
 export function der(tag: number, ...contents: Uint8Array[]): Uint8Array {
-  const body = concat(contents);
+  const body = concatBytes(contents);
   const n = body.length;
   if (n >= 0x1000000) throw new RangeError(`DER element of ${n} bytes`);
   const len = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : n < 0x10000 ? [0x82, n >> 8, n & 0xff] : [0x83, n >> 16, (n >> 8) & 0xff, n & 0xff];
-  return concat([Uint8Array.of(tag, ...len), body]);
+  return concatBytes([Uint8Array.of(tag, ...len), body]);
 }
 
 /** Minimal two's complement INTEGER for a safe integer in the signed 32-bit range. */

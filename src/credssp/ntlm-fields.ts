@@ -2,6 +2,7 @@
 // (2.2 "Character Sets"), and AV_PAIR lists (2.2.2.1).
 import { defineCodes, describeCode } from '../codes/table.js';
 import { ByteReader } from '../wire/reader.js';
+import { latin1 } from '../wire/text.js';
 
 export const NTLM_SIGNATURE = Uint8Array.of(0x4e, 0x54, 0x4c, 0x4d, 0x53, 0x53, 0x50, 0x00);
 
@@ -50,22 +51,7 @@ export function readUtf16(r: ByteReader, n: number, field: string): string {
   return utf16.decode(r.bytes(n, field));
 }
 
-export function latin1(b: Uint8Array): string {
-  let s = '';
-  for (const c of b) s += String.fromCharCode(c);
-  return s;
-}
 
-/** UTF-16LE bytes of s. */
-export function utf16le(s: string): Uint8Array {
-  const out = new Uint8Array(s.length * 2);
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    out[2 * i] = c & 0xff;
-    out[2 * i + 1] = c >> 8;
-  }
-  return out;
-}
 
 /** Text of a payload field: UTF-16LE when unicode, else OEM (read as Latin-1). */
 export function text(r: ByteReader, unicode: boolean, field: string): string {
@@ -142,7 +128,15 @@ export function decodeAvPairs(r: ByteReader): AvPairs {
   }
 }
 
+/** ms between 1601-01-01 (the FILETIME epoch) and 1970-01-01 */
+const FILETIME_EPOCH_MS = 11644473600000;
+
 /** FILETIME (100 ns since 1601-01-01 UTC) → ms since the Unix epoch. */
 export function filetimeToMs(ft: bigint): number {
-  return Number(ft / 10000n) - 11644473600000;
+  return Number(ft / 10000n) - FILETIME_EPOCH_MS;
+}
+
+/** ms since the Unix epoch → FILETIME. */
+export function msToFiletime(ms: number): bigint {
+  return (BigInt(Math.round(ms)) + BigInt(FILETIME_EPOCH_MS)) * 10_000n;
 }

@@ -4,6 +4,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { NTLM_FLAG } from './ntlm-flags.js';
 import { Rc4 } from './rc4.js';
+import { latin1Bytes } from '../wire/text.js';
 
 const MAGIC = {
   clientSign: 'session key to client-to-server signing key magic constant\0',
@@ -20,7 +21,6 @@ const md5 = (...parts: Uint8Array[]): Uint8Array => {
   for (const p of parts) h.update(p);
   return new Uint8Array(h.digest());
 };
-const ascii = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'latin1'));
 
 /** One direction's keys: the signing key and the key of its RC4 sealing handle. */
 export interface DirectionKeys { signingKey: Uint8Array; sealingKey: Uint8Array }
@@ -34,8 +34,8 @@ export function sessionKeys(exportedSessionKey: Uint8Array, flags: number): { c2
   const sealBase = flags & NTLM_FLAG.NTLMSSP_NEGOTIATE_128 ? exportedSessionKey
     : exportedSessionKey.subarray(0, flags & NTLM_FLAG.NTLMSSP_NEGOTIATE_56 ? 7 : 5);
   return {
-    c2s: { signingKey: md5(exportedSessionKey, ascii(MAGIC.clientSign)), sealingKey: md5(sealBase, ascii(MAGIC.clientSeal)) },
-    s2c: { signingKey: md5(exportedSessionKey, ascii(MAGIC.serverSign)), sealingKey: md5(sealBase, ascii(MAGIC.serverSeal)) },
+    c2s: { signingKey: md5(exportedSessionKey, latin1Bytes(MAGIC.clientSign)), sealingKey: md5(sealBase, latin1Bytes(MAGIC.clientSeal)) },
+    s2c: { signingKey: md5(exportedSessionKey, latin1Bytes(MAGIC.serverSign)), sealingKey: md5(sealBase, latin1Bytes(MAGIC.serverSeal)) },
   };
 }
 

@@ -4,9 +4,10 @@ import { ByteReader } from '../wire/reader.js';
 import { ByteWriter } from '../wire/writer.js';
 import { NTLM_FLAG, readVersion, versionBytes, type NtlmVersion } from './ntlm-flags.js';
 import {
-  AV_FLAG_MIC_PRESENT, decodeAvPairs, fieldReader, latin1, MIC_OFFSET, NTLM_SIGNATURE, payloadStart, readFieldRef, text,
+  AV_FLAG_MIC_PRESENT, decodeAvPairs, fieldReader, MIC_OFFSET, NTLM_SIGNATURE, payloadStart, readFieldRef, text,
   type AvPairs, type FieldRef,
 } from './ntlm-fields.js';
+import { latin1 } from '../wire/text.js';
 
 export { NTLM_FLAG, NTLM_FLAGS, ntlmFlagNames, type NtlmVersion } from './ntlm-flags.js';
 export { AV_ID, filetimeToMs, MIC_OFFSET, type AvPairs } from './ntlm-fields.js';

@@ -2,11 +2,11 @@
 // the AUTHENTICATE_MESSAGE encoder (MS-NLMP 2.2.1.3). Pure: HMAC-MD5 from node:crypto, MD4 our own
 // (EncryptedRandomSessionKey = RC4K(KeyExchangeKey, ExportedSessionKey) is rc4() in rc4.ts).
 import { createHmac } from 'node:crypto';
-import { ByteWriter } from '../wire/writer.js';
 import { md4 } from './md4.js';
 import { NTLM_FLAG, versionBytes, type NtlmVersion } from './ntlm-flags.js';
-import { concat } from './der.js';
-import { MIC_OFFSET, NTLM_SIGNATURE, utf16le } from './ntlm-fields.js';
+import { MIC_OFFSET, NTLM_SIGNATURE } from './ntlm-fields.js';
+import { utf16leBytes } from '../wire/text.js';
+import { ByteWriter, concatBytes } from '../wire/writer.js';
 
 function hmacMd5(key: Uint8Array, ...data: Uint8Array[]): Uint8Array {
   const h = createHmac('md5', key);
@@ -16,7 +16,7 @@ function hmacMd5(key: Uint8Array, ...data: Uint8Array[]): Uint8Array {
 
 /** NTOWFv2 = HMAC_MD5(MD4(UNICODE(password)), UNICODE(Uppercase(user) + domain)); also LMOWFv2. */
 export function ntowfv2(password: string, user: string, domain: string): Uint8Array {
-  return hmacMd5(md4(utf16le(password)), utf16le(user.toUpperCase() + domain));
+  return hmacMd5(md4(utf16leBytes(password)), utf16leBytes(user.toUpperCase() + domain));
 }
 
 function need(name: string, b: Uint8Array, n: number): void {
@@ -44,8 +44,8 @@ export function ntlmv2Response(args: {
     .finish();
   const ntProofStr = hmacMd5(key, serverChallenge, temp);
   return {
-    ntChallengeResponse: concat([ntProofStr, temp]),
-    lmChallengeResponse: concat([hmacMd5(key, serverChallenge, clientChallenge), clientChallenge]),
+    ntChallengeResponse: concatBytes([ntProofStr, temp]),
+    lmChallengeResponse: concatBytes([hmacMd5(key, serverChallenge, clientChallenge), clientChallenge]),
     sessionBaseKey: hmacMd5(key, ntProofStr),
   };
 }
@@ -69,7 +69,7 @@ export function encodeNtlmAuthenticate(args: {
 }): Uint8Array {
   const unicode = (args.flags & NTLM_FLAG.NTLMSSP_NEGOTIATE_UNICODE) !== 0;
   const str = (s: string): Uint8Array => {
-    if (unicode) return utf16le(s);
+    if (unicode) return utf16leBytes(s);
     if (/[^\u0000-\u00ff]/.test(s)) throw new RangeError(`"${s}" is not Latin-1 (set NTLMSSP_NEGOTIATE_UNICODE)`);
     return Uint8Array.from(s, (c) => c.charCodeAt(0));
   };

@@ -4,6 +4,7 @@ import { ByteReader } from '../wire/reader.js';
 import { DecodeError } from '../wire/errors.js';
 import { defineCodes } from '../codes/table.js';
 import { ctx, der, derOid, expectEnd, explicit, integer, nextIs, oid, readTlv, TAG, type Tlv } from './der.js';
+import { latin1 } from '../wire/text.js';
 
 export const SPNEGO_NAME = 'SPNEGO token';
 
@@ -86,11 +87,6 @@ function negTokenResp(r: ByteReader): SpnegoToken {
   return t;
 }
 
-function latin1(b: Uint8Array): string {
-  let s = '';
-  for (const c of b) s += String.fromCharCode(c);
-  return s;
-}
 
 /**
  * Decodes exactly one token: a GSS-API InitialContextToken (0x60) carrying SPNEGO, or a bare

@@ -2,7 +2,7 @@
 // as TSRequest.authInfo. Strings are UTF-16LE OCTET STRINGs. The decoder serves the scenario server.
 import { ByteReader } from '../wire/reader.js';
 import { ctx, der, derInteger, expectEnd, explicit, integer, readTlv, TAG } from './der.js';
-import { utf16le } from './ntlm-fields.js';
+import { utf16leBytes } from '../wire/text.js';
 
 export const TS_CREDENTIALS_NAME = 'CredSSP TSCredentials';
 /** credType 1: TSPasswordCreds ([MS-CSSP] 2.2.1.2) */
@@ -13,7 +13,7 @@ export interface PasswordCredentials { domain: string; user: string; password: s
 const octets = (n: number, b: Uint8Array): Uint8Array => der(ctx(n), der(TAG.octetString, b));
 
 export function encodeTsCredentials(c: PasswordCredentials): Uint8Array {
-  const creds = der(TAG.sequence, octets(0, utf16le(c.domain)), octets(1, utf16le(c.user)), octets(2, utf16le(c.password)));
+  const creds = der(TAG.sequence, octets(0, utf16leBytes(c.domain)), octets(1, utf16leBytes(c.user)), octets(2, utf16leBytes(c.password)));
   return der(TAG.sequence, der(ctx(0), derInteger(CRED_TYPE_PASSWORD)), octets(1, creds));
 }
 

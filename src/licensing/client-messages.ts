@@ -15,7 +15,8 @@
 //   CLIENT_HARDWARE_ID (2.2.2.3.1): PlatformId u32 | Data1..Data4 (4 x u32)
 // PlatformId (2.2.2.2): the OS in the top byte, the ISV of the client image in the next one.
 import { KEY_EXCHANGE_ALG_RSA } from '../gcc/certificate.js';
-import { expectEnd, latin1, latin1Bytes, rdpReader } from '../rdp/common.js';
+import { expectEnd, latin1z, rdpReader } from '../rdp/common.js';
+import { latin1Bytes } from '../wire/text.js';
 import type { ByteReader } from '../wire/reader.js';
 import { ByteWriter } from '../wire/writer.js';
 import { BB, EXTENDED_ERROR_MSG_SUPPORTED, LICENSE_MSG, PREAMBLE_VERSION_3_0 } from './codes.js';
@@ -114,7 +115,7 @@ export function decodeNewLicenseRequest(bytes: Uint8Array, base = 0): ClientNewL
   expectEnd(r, 'ClientMachineName');
   return {
     preamble, preferredKeyExchangeAlg, platformId, clientRandom, encryptedPremasterSecret, clientUserName, clientMachineName,
-    userName: latin1(clientUserName.data), machineName: latin1(clientMachineName.data),
+    userName: latin1z(clientUserName.data), machineName: latin1z(clientMachineName.data),
   };
 }
 

@@ -9,7 +9,8 @@
 // A server that needs a client access licence sends this instead of the Valid Client error.
 import type { ByteReader } from '../wire/reader.js';
 import { ByteWriter } from '../wire/writer.js';
-import { checkedLength, expectEnd, latin1, latin1Bytes, utf16le, utf16leBytes, valueName } from '../rdp/common.js';
+import { checkedLength, expectEnd, latin1z, utf16le, valueName } from '../rdp/common.js';
+import { latin1Bytes, utf16leBytes } from '../wire/text.js';
 import { BB, KEY_EXCHANGE_ALG, LICENSE_MSG, PREAMBLE_VERSION_3_0 } from './codes.js';
 import { blobSize, LICENSE_PREAMBLE_SIZE, readBlob, writeBlob, writePreamble, type LicenseBlob } from './preamble.js';
 
@@ -79,7 +80,7 @@ export function readServerLicenseRequest(r: ByteReader): ServerLicenseRequest {
     throw r.error('INVALID_FIELD', 'ScopeList.ScopeCount', `${scopeCount} scopes cannot fit in ${r.remaining} bytes`, countAt);
   }
   const scopes: string[] = [];
-  for (let i = 0; i < scopeCount; i++) scopes.push(latin1(readBlob(r, `ScopeList.ScopeArray[${i}]`).data));
+  for (let i = 0; i < scopeCount; i++) scopes.push(latin1z(readBlob(r, `ScopeList.ScopeArray[${i}]`).data));
   expectEnd(r, 'ScopeList');
   return {
     serverRandom, productInfo: { dwVersion, companyName, productId }, keyExchangeList, keyExchangeAlgorithms,

@@ -2,7 +2,7 @@
 // 2.2.1.3, 2.2.1.4: "BER-encoded ... using definite-length encoding"). Unlike src/credssp/der.ts this
 // reads the high-tag-number form: Connect-Initial is [APPLICATION 101] = 7f 65.
 import type { ByteReader } from '../wire/reader.js';
-import { ByteWriter } from '../wire/writer.js';
+import { ByteWriter, concatBytes } from '../wire/writer.js';
 
 /**
  * Tags as their identifier octets read big-endian: 0x30 is SEQUENCE, 0x7f65 is [APPLICATION 101]
@@ -129,16 +129,10 @@ function lengthBytes(n: number): number[] {
   return [0x80 | out.length, ...out];
 }
 
-export function concatBytes(...parts: Uint8Array[]): Uint8Array {
-  const w = new ByteWriter(parts.reduce((n, p) => n + p.length, 0));
-  for (const p of parts) w.bytes(p);
-  return w.finish();
-}
-
 /** tag | definite length (shortest form) | contents. */
 export function berTlv(tag: number, ...contents: Uint8Array[]): Uint8Array {
-  const body = concatBytes(...contents);
-  return concatBytes(Uint8Array.from([...tagBytes(tag), ...lengthBytes(body.length)]), body);
+  const body = concatBytes(contents);
+  return concatBytes([Uint8Array.from([...tagBytes(tag), ...lengthBytes(body.length)]), body]);
 }
 
 /** A non-negative INTEGER (or ENUMERATED with tag) below 2^32. */

@@ -8,13 +8,14 @@ import { RDP_PDU } from '../analyze/stages/rdp-common.js';
 import type { ConnectResponseValue } from '../analyze/rdp-facts.js';
 import { CONNECTION_CONFIRM_NAME, type ConnectionConfirm } from '../x224/connection-confirm.js';
 import { describeFailureCode, protocolName } from '../x224/codes.js';
+import { ENCRYPTION_METHOD } from '../rdp/security-header.js';
 
-/** The methods a client can offer ([MS-RDPBCGR] 2.2.1.3.3), weakest first. */
+/** The methods a client can offer ([MS-RDPBCGR] 2.2.1.3.3; each flag equals its method's value), weakest first. */
 export const RDP_METHODS = [
-  { name: '40-bit RC4', flag: 0x01 },
-  { name: '56-bit RC4', flag: 0x08 },
-  { name: '128-bit RC4', flag: 0x02 },
-  { name: 'FIPS 3DES', flag: 0x10 },
+  { name: '40-bit RC4', flag: ENCRYPTION_METHOD.BIT_40 },
+  { name: '56-bit RC4', flag: ENCRYPTION_METHOD.BIT_56 },
+  { name: '128-bit RC4', flag: ENCRYPTION_METHOD.BIT_128 },
+  { name: 'FIPS 3DES', flag: ENCRYPTION_METHOD.FIPS },
 ] as const;
 
 export interface MethodResult {

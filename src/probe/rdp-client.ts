@@ -8,7 +8,7 @@ import {
   encodeDisconnectProviderUltimatum, encodeErectDomainRequest, encodeSendDataRequest, encodeX224Data, type DomainPdu,
 } from '../mcs/index.js';
 import { encodeClientData, type ServerData } from '../gcc/index.js';
-import { DEFAULT_INFO_FLAGS, encodeInfoPacket, encodeSecurityExchange, encodeWithSecurityHeader, INFO, SEC } from '../rdp/index.js';
+import { DEFAULT_INFO_FLAGS, encodeInfoPacket, encodeSecurityExchange, encodeWithSecurityHeader, ENCRYPTION_LEVEL, ENCRYPTION_METHOD, INFO, SEC } from '../rdp/index.js';
 import { deriveSessionKeys, encryptClientRandom, ENCRYPTED_RANDOM_PADDING, RdpSecurityCipher, rsaPublicKeyFromDer, type RsaPublicKey } from '../rdpsec/index.js';
 import { RDP_PDU } from '../analyze/stages/rdp-common.js';
 import { encodeLicensingPduWithHeader, LicensingClient } from '../licensing/index.js';
@@ -19,7 +19,6 @@ import { PROTOCOL } from '../x224/codes.js';
 /** MCS reason the client gives when it leaves ([MS-RDPBCGR] 2.2.2.3: rn-user-requested). */
 const RN_USER_REQUESTED = 3;
 const CLIENT_RANDOM_SIZE = 32;
-const FIPS = 0x10;
 
 export type RdpClientStep =
   | { send: Uint8Array }
@@ -111,7 +110,7 @@ export class RdpClient {
   /** Standard RDP Security with encryption: the client random, RSA-encrypted with the server's key (5.3.4). */
   private securityExchange(): RdpClientStep[] {
     const sec = this.server?.security;
-    if (this.enhanced || !sec || sec.encryptionMethod === 0 || sec.encryptionLevel === 0 || !sec.serverRandom) return [];
+    if (this.enhanced || !sec || sec.encryptionMethod === ENCRYPTION_METHOD.NONE || sec.encryptionLevel === ENCRYPTION_LEVEL.NONE || !sec.serverRandom) return [];
     const key = serverKey(this.server!);
     if (!key) return this.stop('the server sent no usable RSA key for the Security Exchange');
     const clientRandom = this.o.random(CLIENT_RANDOM_SIZE);
@@ -126,7 +125,7 @@ export class RdpClient {
     // INFO_MAXIMIZESHELL as every Windows client sets it: xrdp refuses a Client Info without it
     const info = encodeInfoPacket({ user: this.o.user ?? '', flags: DEFAULT_INFO_FLAGS | INFO.MAXIMIZESHELL, ...(this.o.domain ? { domain: this.o.domain } : {}) });
     if (!this.cipher) return [{ send: this.sendData(encodeWithSecurityHeader({ flags: SEC.INFO_PKT }, info)) }];
-    const fips = this.server?.security?.encryptionMethod === FIPS;
+    const fips = this.server?.security?.encryptionMethod === ENCRYPTION_METHOD.FIPS;
     const r = this.cipher.encrypt(info);
     const header = fips
       ? { kind: 'fips' as const, flags: SEC.INFO_PKT | SEC.ENCRYPT, signature: r.signature, fips: { padlen: r.padLength } }

@@ -6,7 +6,7 @@
 // [MS-RDPBCGR] 4.1.12 has a 4-byte Font set, a known server bug).
 import { ByteWriter } from '../wire/writer.js';
 import type { ByteReader } from '../wire/reader.js';
-import { checkedLength, flagNames, latin1, utf16le, valueName, type FlagTable } from './common.js';
+import { checkedLength, flagNames, latin1z, utf16le, valueName, type FlagTable } from './common.js';
 
 /** capabilitySetType ([MS-RDPBCGR] 2.2.1.13.1.1.1). */
 export const CAPSTYPE = {
@@ -292,7 +292,7 @@ function summarise(type: number, r: ByteReader): CapabilitySummary | undefined {
       };
     }
     case CAPSTYPE.ORDER: {
-      const terminalDescriptor = latin1(r.bytes(16, 'terminalDescriptor'));
+      const terminalDescriptor = latin1z(r.bytes(16, 'terminalDescriptor'));
       r.skip(4, 'pad4octetsA');
       const desktopSaveXGranularity = r.u16le('desktopSaveXGranularity');
       const desktopSaveYGranularity = r.u16le('desktopSaveYGranularity');

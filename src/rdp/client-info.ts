@@ -18,10 +18,8 @@
 // and the encoded bytes out of logs, evidence and reports.
 import { ByteWriter } from '../wire/writer.js';
 import type { ByteReader } from '../wire/reader.js';
-import {
-  checkedLength, expectEnd, flagNames, latin1, latin1Bytes, rdpReader, utf16le, utf16leBytes, valueName,
-  type FlagTable,
-} from './common.js';
+import { checkedLength, expectEnd, flagNames, latin1z, rdpReader, utf16le, valueName, type FlagTable } from './common.js';
+import { latin1Bytes, utf16leBytes } from '../wire/text.js';
 import {
   decodeSecurityHeader, SEC, SECURITY_HEADER_SIZE, writeSecurityHeader, type SecurityHeader, type SecurityHeaderKind,
 } from './security-header.js';
@@ -155,7 +153,7 @@ function readString(r: ByteReader, cb: number, cbAt: number, cbField: string, fi
   const size = withTerminator ? cb + (unicode ? 2 : 1) : cb;
   checkedLength(r, size, cbAt, cbField, `${cbField} (${cb})${withTerminator ? ' plus the terminator' : ''}`);
   const b = r.bytes(size, field);
-  return unicode ? utf16le(b) : latin1(b);
+  return unicode ? utf16le(b) : latin1z(b);
 }
 
 function readInt32(r: ByteReader, field: string): number {
@@ -189,8 +187,8 @@ function decodeExtendedInfo(r: ByteReader, unicode: boolean): ExtendedInfo {
   const x: ExtendedInfo = {
     clientAddressFamily,
     clientAddressFamilyName: valueName(clientAddressFamily, ADDRESS_FAMILY, 4),
-    clientAddress: unicode ? utf16le(addr) : latin1(addr),
-    clientDir: unicode ? utf16le(dir) : latin1(dir),
+    clientAddress: unicode ? utf16le(addr) : latin1z(addr),
+    clientDir: unicode ? utf16le(dir) : latin1z(dir),
   };
   if (r.remaining === 0) return x;
   x.timezone = decodeTimeZone(r);

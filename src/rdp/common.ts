@@ -2,6 +2,7 @@
 // encodings [MS-RDPBCGR] uses (UTF-16LE or an ANSI code page, NUL-terminated), and length checks that
 // name the length field when a nested length does not fit its parent.
 import { ByteReader } from '../wire/reader.js';
+import { latin1, untilNul } from '../wire/text.js';
 import { hexN } from '../wire/hex.js';
 
 export const RDP_LAYER = 'rdp' as const;
@@ -45,39 +46,15 @@ export function checkedLength(r: ByteReader, length: number, lengthAt: number, f
 
 /** UTF-16LE text up to the first NUL (or the end); never throws on odd lengths or bad surrogates. */
 export function utf16le(b: Uint8Array): string {
+  const units = untilNul(b, 2);
   let s = '';
-  for (let i = 0; i + 1 < b.length; i += 2) {
-    const c = b[i]! | (b[i + 1]! << 8);
-    if (c === 0) break;
-    s += String.fromCharCode(c);
-  }
+  for (let i = 0; i < units.length; i += 2) s += String.fromCharCode(units[i]! | (units[i + 1]! << 8));
   return s;
 }
 
 /** Single-byte text up to the first NUL (ANSI code pages are decoded as Latin-1: exact for ASCII). */
-export function latin1(b: Uint8Array): string {
-  let s = '';
-  for (const c of b) {
-    if (c === 0) break;
-    s += String.fromCharCode(c);
-  }
-  return s;
-}
-
-export function utf16leBytes(s: string): Uint8Array {
-  const out = new Uint8Array(s.length * 2);
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    out[2 * i] = c & 0xff;
-    out[2 * i + 1] = c >>> 8;
-  }
-  return out;
-}
-
-export function latin1Bytes(s: string): Uint8Array {
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 0xff;
-  return out;
+export function latin1z(b: Uint8Array): string {
+  return latin1(untilNul(b, 1));
 }
 
 /** Throws INVALID_FIELD 'trailing data' when bytes are left over. */

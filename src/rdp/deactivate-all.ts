@@ -4,7 +4,7 @@
 // Sent before a server drops the connection or starts a Deactivation-Reactivation Sequence (1.3.1.3),
 // e.g. for a resolution change or an auto-reconnect. Windows XP sends a 4-byte form: totalLength 4,
 // pduType, nothing else.
-import { checkedLength, expectEnd, latin1, rdpReader } from './common.js';
+import { checkedLength, expectEnd, latin1z, rdpReader } from './common.js';
 import { encodeShareControlPdu, PDUTYPE, readShareControlHeader, type ShareControlHeader } from './share.js';
 import { ByteWriter } from '../wire/writer.js';
 
@@ -36,7 +36,7 @@ export function decodeDeactivateAll(bytes: Uint8Array, base = 0): DeactivateAll 
   checkedLength(r, length, lenAt, 'lengthSourceDescriptor', 'lengthSourceDescriptor');
   const sourceDescriptor = r.bytes(length, 'sourceDescriptor').slice();
   expectEnd(r, 'sourceDescriptor');
-  return { control, shareId, sourceDescriptor, sourceDescriptorText: latin1(sourceDescriptor) };
+  return { control, shareId, sourceDescriptor, sourceDescriptorText: latin1z(sourceDescriptor) };
 }
 
 export interface DeactivateAllSpec {

@@ -5,7 +5,8 @@
 // lengthCombinedCapabilities counts numberCapabilities, pad2Octets and the capability sets. The
 // server sends it once licensing is over; it starts the Capabilities Exchange (1.3.1.1).
 import { ByteWriter } from '../wire/writer.js';
-import { checkedLength, expectEnd, latin1, latin1Bytes, rdpReader } from './common.js';
+import { checkedLength, expectEnd, latin1z, rdpReader } from './common.js';
+import { latin1Bytes } from '../wire/text.js';
 import {
   capabilitySetSize, findCapability, readCapabilitySets, writeCapabilitySet,
   type CapabilitySet, type CapabilitySetSpec, type CapabilitySummary,
@@ -45,7 +46,7 @@ export function decodeDemandActive(bytes: Uint8Array, base = 0): DemandActive {
   const capsLenAt = r.absolute;
   const lengthCombinedCapabilities = r.u16le('lengthCombinedCapabilities');
   checkedLength(r, lengthSourceDescriptor, srcLenAt, 'lengthSourceDescriptor', 'lengthSourceDescriptor');
-  const sourceDescriptor = latin1(r.bytes(lengthSourceDescriptor, 'sourceDescriptor'));
+  const sourceDescriptor = latin1z(r.bytes(lengthSourceDescriptor, 'sourceDescriptor'));
   if (lengthCombinedCapabilities < 4) {
     throw r.error('INVALID_FIELD', 'lengthCombinedCapabilities', `${lengthCombinedCapabilities} cannot hold numberCapabilities and pad2Octets`, capsLenAt);
   }

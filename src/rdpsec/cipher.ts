@@ -13,7 +13,8 @@
 // little-endian 32-bit (5.3.6.1.1: after 42 packets the next one's count is 42).
 import { createCipheriv, createDecipheriv, createHash, createHmac, timingSafeEqual, type Cipher, type Decipher } from 'node:crypto';
 import { Rc4 } from '../credssp/rc4.js';
-import { ENCRYPTION_METHOD, PAD1, PAD2, updateSessionKey, type RcEncryptionMethod, type SessionKeys } from './keys.js';
+import { PAD1, PAD2, updateSessionKey, type RcEncryptionMethod, type SessionKeys } from './keys.js';
+import { ENCRYPTION_METHOD } from '../rdp/security-header.js';
 
 /** Bytes of the MAC signature (dataSignature). */
 export const MAC_SIZE = 8;
@@ -131,7 +132,7 @@ export class RdpSecurityCipher {
       this.out = new DesDirection(keys.encryptKey, true);
       this.in = new DesDirection(keys.decryptKey, false);
     } else {
-      const length = m === ENCRYPTION_METHOD.BITS_128 ? 16 : 8;
+      const length = m === ENCRYPTION_METHOD.BIT_128 ? 16 : 8;
       if (keys.encryptKey.length !== length || keys.decryptKey.length !== length || keys.macKey.length !== length) {
         throw new RangeError(`method 0x${m.toString(16)} keys: ${length}-byte MAC, encryption and decryption keys`);
       }

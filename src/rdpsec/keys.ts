@@ -6,15 +6,7 @@
 import { createHash } from 'node:crypto';
 import { Rc4 } from '../credssp/rc4.js';
 import { CLIENT_RANDOM_SIZE } from './rsa.js';
-
-/** encryptionMethod values of the Server Security Data (2.2.1.4.3). */
-export const ENCRYPTION_METHOD = {
-  NONE: 0x00,
-  BITS_40: 0x01,
-  BITS_128: 0x02,
-  BITS_56: 0x08,
-  FIPS: 0x10,
-} as const;
+import { ENCRYPTION_METHOD } from '../rdp/security-header.js';
 
 /** A method that derives keys (ENCRYPTION_METHOD_NONE does not). */
 export type EncryptionMethod = 0x01 | 0x02 | 0x08 | 0x10;
@@ -103,7 +95,7 @@ const SALT: Record<RcEncryptionMethod, Uint8Array> = { 0x01: Uint8Array.of(0xd1,
 
 /** RC4 key length of a non-FIPS method (Table 1 of 5.3.5.1): 8 bytes for 40/56-bit, 16 for 128-bit. */
 export function rc4KeyLength(method: RcEncryptionMethod): number {
-  return method === ENCRYPTION_METHOD.BITS_128 ? 16 : 8;
+  return method === ENCRYPTION_METHOD.BIT_128 ? 16 : 8;
 }
 
 /**
@@ -233,5 +225,5 @@ export function updateSessionKey(initialKey: Uint8Array, currentKey: Uint8Array,
   }
   const temp = md5(initialKey, PAD2, sha1(initialKey, PAD1, currentKey)).subarray(0, length);
   const next = new Rc4(temp).update(temp);
-  return method === ENCRYPTION_METHOD.BITS_128 ? next : saltKey(next, method);
+  return method === ENCRYPTION_METHOD.BIT_128 ? next : saltKey(next, method);
 }

@@ -52,7 +52,7 @@ export function timeline(events: readonly TrackerEvent[]): TimelineEntry[] {
         out.push({ ...base, stage: e.stage, what: 'warning', detail: e.message, level: 'warn' });
         break;
       case 'opaque':
-        out.push({ ...base, stage: e.stage, dir: e.dir, what: `${e.length} bytes in all`, detail: `${e.stage} is not decoded by this version`, offset: e.offset, length: e.length, level: 'info' });
+        out.push({ ...base, stage: e.stage, dir: e.dir, what: `${e.length} bytes in all`, detail: e.stage === 'active' ? 'session traffic (fast-path and encrypted PDUs), counted, not decoded' : `${e.stage} is not decoded by this version`, offset: e.offset, length: e.length, level: 'info' });
         break;
       case 'closed':
         out.push({ ...base, stage: e.stage, dir: e.dir, what: e.how === 'rst' ? 'RST' : 'FIN', detail: `${e.dir === 's2c' ? 'server' : 'client'} ${e.how === 'rst' ? 'reset' : 'closed'} the connection`, level: e.dir === 's2c' ? 'warn' : 'info' });

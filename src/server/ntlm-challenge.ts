@@ -1,6 +1,8 @@
 // The scenario server's side of the CredSSP opening: an NTLM CHALLENGE ([MS-NLMP] 2.2.1.2) with
 // target information AV pairs (2.2.2.1) and a VERSION (2.2.2.10), sent in a TSRequest.
 import { ByteWriter } from '../wire/writer.js';
+import { utf16leBytes } from '../wire/text.js';
+import { msToFiletime } from '../credssp/ntlm-fields.js';
 
 export interface ChallengeSpec {
   nbDomain: string;
@@ -14,20 +16,17 @@ export interface ChallengeSpec {
   version: [number, number, number];
 }
 
-const utf16 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'utf16le'));
 const HEADER = 56;
 /** NTLMSSP_NEGOTIATE_* flags a Windows server answers with (unicode, sign, seal, NTLM, target info, version, ESS, 128, 56, key exchange) */
 const FLAGS = 0xe28a8235;
 const AV = { eol: 0, nbComputer: 1, nbDomain: 2, dnsComputer: 3, dnsDomain: 4, dnsTree: 5, timestamp: 7 } as const;
-/** 100 ns intervals between 1601-01-01 and 1970-01-01 */
-const FILETIME_EPOCH = 116444736000000000n;
 
 function avPairs(s: ChallengeSpec): Uint8Array {
   const ts = new Uint8Array(8);
-  new DataView(ts.buffer).setBigUint64(0, BigInt(Math.round(s.now)) * 10_000n + FILETIME_EPOCH, true);
+  new DataView(ts.buffer).setBigUint64(0, msToFiletime(s.now), true);
   const pairs: [number, Uint8Array][] = [
-    [AV.nbDomain, utf16(s.nbDomain)], [AV.nbComputer, utf16(s.nbComputer)], [AV.dnsDomain, utf16(s.dnsDomain)],
-    [AV.dnsComputer, utf16(s.dnsComputer)], [AV.dnsTree, utf16(s.dnsDomain)], [AV.timestamp, ts], [AV.eol, new Uint8Array(0)],
+    [AV.nbDomain, utf16leBytes(s.nbDomain)], [AV.nbComputer, utf16leBytes(s.nbComputer)], [AV.dnsDomain, utf16leBytes(s.dnsDomain)],
+    [AV.dnsComputer, utf16leBytes(s.dnsComputer)], [AV.dnsTree, utf16leBytes(s.dnsDomain)], [AV.timestamp, ts], [AV.eol, new Uint8Array(0)],
   ];
   const w = new ByteWriter(pairs.reduce((n, [, v]) => n + 4 + v.length, 0));
   for (const [id, v] of pairs) w.u16le(id).u16le(v.length).bytes(v);
@@ -35,7 +34,7 @@ function avPairs(s: ChallengeSpec): Uint8Array {
 }
 
 export function encodeNtlmChallenge(s: ChallengeSpec): Uint8Array {
-  const target = utf16(s.nbDomain);
+  const target = utf16leBytes(s.nbDomain);
   const info = avPairs(s);
   const w = new ByteWriter(HEADER + target.length + info.length);
   w.bytes(new TextEncoder().encode('NTLMSSP\0')).u32le(2);

@@ -21,6 +21,7 @@
 // 4.1.11 example shows Windows doing, when the client's Security Exchange set SEC_LICENSE_ENCRYPT_SC
 // and server-to-client traffic is encrypted; otherwise it goes in the clear with a basic header.
 import { DecodeError } from '../wire/errors.js';
+import { concatBytes } from '../wire/writer.js';
 import { findTpktSize } from '../x224/tpkt.js';
 import { PROTOCOL } from '../x224/codes.js';
 import {
@@ -116,14 +117,6 @@ export type RdpPhase = 'connect-initial' | 'domain' | 'active' | 'ended';
 
 const empty = new Uint8Array(0);
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (a.length === 0) return b.slice();
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-}
-
 /**
  * Consecutive writes as one: PDUs sent together (licensing, Demand Active, Set Error Info) leave in
  * one TCP write or TLS record, so a client that stops reading at the Demand Active still sees what came with it.
@@ -132,7 +125,7 @@ function coalesce(actions: RdpAction[]): RdpAction[] {
   const out: RdpAction[] = [];
   for (const a of actions) {
     const last = out.at(-1);
-    if ('write' in a && last && 'write' in last) out[out.length - 1] = { write: concat(last.write, a.write) };
+    if ('write' in a && last && 'write' in last) out[out.length - 1] = { write: concatBytes([last.write, a.write]) };
     else out.push(a);
   }
   return out;
@@ -181,7 +174,7 @@ export class RdpResponder {
   /** Client plaintext in; what to do about it out (nothing while a TPKT or an MCS PDU is incomplete). */
   receive(bytes: Uint8Array): RdpAction[] {
     if (this.ignoring()) return [];
-    this.pending = concat(this.pending, bytes);
+    this.pending = concatBytes([this.pending, bytes]);
     const out: RdpAction[] = [];
     try {
       while (!this.ignoring()) {
@@ -190,7 +183,7 @@ export class RdpResponder {
         const frame = this.pending.subarray(0, size);
         this.pending = this.pending.subarray(size); // a view: no copy per frame (concat copies the rest once)
         const data = decodeX224Data(frame);
-        this.mcsPdu = concat(this.mcsPdu, data.payload);
+        this.mcsPdu = concatBytes([this.mcsPdu, data.payload]);
         if (this.mcsPdu.length > MAX_MCS_PDU) throw new RangeError(`an MCS PDU of more than ${MAX_MCS_PDU} bytes`);
         if (!data.eot) continue;
         const pdu = this.mcsPdu;

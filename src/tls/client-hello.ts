@@ -2,12 +2,13 @@
 // diagnosis needs: server_name (RFC 6066 §3), supported_versions (RFC 8446 §4.2.1), supported_groups
 // (§4.2.7), signature_algorithms (§4.2.3), key_share (§4.2.8), ALPN (RFC 7301 §3.1).
 import { ByteReader } from '../wire/reader.js';
-import { ByteWriter } from '../wire/writer.js';
+import { ByteWriter, concatBytes } from '../wire/writer.js';
 import { cipherSuite } from './cipher-suites.js';
 import {
-  concat, decodeExtensions, encodeExtensions, expectEnd, extensionReader, latin1, readU16List, readVector,
-  u16Bytes, vector, type Extension,
+  decodeExtensions, encodeExtensions, expectEnd, extensionReader, readU16List, readVector, u16Bytes, vector, type Extension,
 } from './extensions.js';
+import { latin1 } from '../wire/text.js';
+
 import { encodeHandshake, HS } from './handshake.js';
 import { CONTENT_TYPE, encodeTlsRecord } from './record.js';
 import { isGrease, TLS_VERSION } from './versions.js';
@@ -158,7 +159,7 @@ export function buildClientHello(spec: ClientHelloSpec): Uint8Array {
   } else {
     if (spec.serverName && !isIpLiteral(spec.serverName)) {
       const host = new TextEncoder().encode(spec.serverName);
-      extensions.push({ type: EXT.serverName, data: vector(2, concat([Uint8Array.of(0), vector(2, host)])) });
+      extensions.push({ type: EXT.serverName, data: vector(2, concatBytes([Uint8Array.of(0), vector(2, host)])) });
     }
     const ecc = suites.some((id) => cipherSuite(id)?.kx.startsWith('ECDH') === true);
     if (ecc || offers13 || spec.groups) {
@@ -179,14 +180,14 @@ export function buildClientHello(spec: ClientHelloSpec): Uint8Array {
       const versions: number[] = [];
       for (let v = spec.version; v >= minVersion; v--) versions.push(v);
       extensions.push({ type: EXT.supportedVersions, data: vector(1, u16Bytes(versions)) });
-      const shares = (spec.keyShares ?? []).map((s) => concat([u16Bytes([s.group]), vector(2, s.key)]));
-      extensions.push({ type: EXT.keyShare, data: vector(2, concat(shares)) });
+      const shares = (spec.keyShares ?? []).map((s) => concatBytes([u16Bytes([s.group]), vector(2, s.key)]));
+      extensions.push({ type: EXT.keyShare, data: vector(2, concatBytes(shares)) });
       extensions.push({ type: EXT.pskKeyExchangeModes, data: Uint8Array.of(1, 1) });
     }
   }
   const fixed = new ByteWriter(2 + 32)
     .u16be(Math.min(spec.version, TLS_VERSION.TLS12)).bytes(spec.random).finish();
-  const body = concat([
+  const body = concatBytes([
     fixed,
     vector(1, new Uint8Array(0)),
     vector(2, u16Bytes(suites)),

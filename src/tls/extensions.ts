@@ -2,7 +2,7 @@
 // ExtensionType (2) | opaque extension_data<0..2^16-1>; no type may appear twice. Also the vector
 // readers and writers the hello codecs share (RFC 8446 §3.4 vectors).
 import { ByteReader } from '../wire/reader.js';
-import { ByteWriter } from '../wire/writer.js';
+import { ByteWriter, concatBytes } from '../wire/writer.js';
 import { extensionName } from './groups.js';
 
 export interface Extension {
@@ -64,13 +64,6 @@ export function expectEnd(r: ByteReader, what: string): void {
   if (r.remaining > 0) throw r.error('INVALID_FIELD', 'trailing data', `${r.remaining} unexpected bytes at the end of ${what}`);
 }
 
-/** Bytes as a string, one char per byte (host names and ALPN ids are ASCII). */
-export function latin1(b: Uint8Array): string {
-  let s = '';
-  for (const c of b) s += String.fromCharCode(c);
-  return s;
-}
-
 /** opaque<..> with a 1- or 2-byte length prefix. */
 export function vector(lengthBytes: 1 | 2, body: Uint8Array): Uint8Array {
   const w = new ByteWriter(lengthBytes + body.length);
@@ -85,13 +78,7 @@ export function u16Bytes(values: readonly number[]): Uint8Array {
   return w.finish();
 }
 
-export function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const w = new ByteWriter(parts.reduce((n, p) => n + p.length, 0));
-  for (const p of parts) w.bytes(p);
-  return w.finish();
-}
-
 /** The extensions block: uint16 total length, then type | length | data for each. */
 export function encodeExtensions(list: readonly { type: number; data: Uint8Array }[]): Uint8Array {
-  return vector(2, concat(list.map((e) => concat([u16Bytes([e.type]), vector(2, e.data)]))));
+  return vector(2, concatBytes(list.map((e) => concatBytes([u16Bytes([e.type]), vector(2, e.data)]))));
 }

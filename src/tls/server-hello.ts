@@ -3,9 +3,8 @@
 // (§4.2.1), key_share (§4.2.8) and ALPN (RFC 7301 §3.1) extensions.
 import { ByteReader } from '../wire/reader.js';
 import { EXT } from './client-hello.js';
-import {
-  decodeExtensions, expectEnd, extensionReader, latin1, readVector, type Extension,
-} from './extensions.js';
+import { decodeExtensions, expectEnd, extensionReader, readVector, type Extension } from './extensions.js';
+import { latin1 } from '../wire/text.js';
 import { TLS_VERSION } from './versions.js';
 
 const PDU = 'ServerHello';

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { DecodeError, type DecodeErrorCode } from '../wire/errors.js';
+import { latin1 } from '../wire/text.js';
 
 export interface CertInfo {
   /** RFC 4514 order and escaping (most specific RDN first, as `openssl x509 -nameopt RFC2253`), RDNs
@@ -208,9 +209,6 @@ function parseTime(der: Uint8Array, t: Tlv, field: string): string {
   return `${String(year).padStart(4, '0')}-${p2(mo)}-${p2(d)}T${p2(h)}:${p2(mi)}:${p2(sec)}Z`;
 }
 
-function latin1(b: Uint8Array): string {
-  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
-}
 
 function hex(b: Uint8Array, sep = ''): string {
   return Array.from(b, (x) => x.toString(16).padStart(2, '0').toUpperCase()).join(sep);

@@ -2,3 +2,4 @@ export * from './errors.js';
 export * from './reader.js';
 export * from './writer.js';
 export * from './hex.js';
+export * from './text.js';

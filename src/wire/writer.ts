@@ -63,3 +63,14 @@ export class ByteWriter {
     return this.buf;
   }
 }
+
+/** The parts one after another, in a new buffer. */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

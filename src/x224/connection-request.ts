@@ -11,6 +11,7 @@ import {
   CORRELATION_INFO_SIZE, decodeCorrelationInfo, decodeNegRequest, encodeCorrelationInfo, encodeNegRequest,
   NEG_SIZE, NEG_TYPE, type CorrelationInfo, type NegRequest,
 } from './negotiation.js';
+import { latin1, latin1Bytes } from '../wire/text.js';
 
 export const CONNECTION_REQUEST_NAME = 'Client X.224 Connection Request';
 const COOKIE_PREFIX = 'Cookie: mstshash=';
@@ -25,18 +26,6 @@ export interface ConnectionRequest {
   routingToken?: string;
   negotiation?: NegRequest;
   correlation?: CorrelationInfo;
-}
-
-function latin1(b: Uint8Array): string {
-  let s = '';
-  for (const c of b) s += String.fromCharCode(c);
-  return s;
-}
-
-function latin1Bytes(s: string): Uint8Array {
-  const b = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i) & 0xff;
-  return b;
 }
 
 export function decodeConnectionRequest(bytes: Uint8Array, base = 0): ConnectionRequest {

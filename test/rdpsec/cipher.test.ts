@@ -7,13 +7,14 @@ import { createCipheriv, createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../../src/wire/hex.js';
 import { Rc4 } from '../../src/credssp/rc4.js';
-import { deriveSessionKeys, ENCRYPTION_METHOD, updateSessionKey, type EncryptionMethod, type SessionKeys } from '../../src/rdpsec/keys.js';
+import { deriveSessionKeys, updateSessionKey, type EncryptionMethod, type SessionKeys } from '../../src/rdpsec/keys.js';
+import { ENCRYPTION_METHOD } from '../../src/rdp/security-header.js';
 import { FIPS_IV, fipsMac, KEY_UPDATE_INTERVAL, nonFipsMac, RdpSecurityCipher, type DecryptResult } from '../../src/rdpsec/cipher.js';
 
 const clientRandom = Uint8Array.from({ length: 32 }, (_, i) => (i * 29 + 3) & 0xff);
 const serverRandom = Uint8Array.from({ length: 32 }, (_, i) => (i * 53 + 101) & 0xff);
 const METHODS: [string, EncryptionMethod][] = [
-  ['40-bit', ENCRYPTION_METHOD.BITS_40], ['56-bit', ENCRYPTION_METHOD.BITS_56], ['128-bit', ENCRYPTION_METHOD.BITS_128], ['FIPS', ENCRYPTION_METHOD.FIPS],
+  ['40-bit', ENCRYPTION_METHOD.BIT_40], ['56-bit', ENCRYPTION_METHOD.BIT_56], ['128-bit', ENCRYPTION_METHOD.BIT_128], ['FIPS', ENCRYPTION_METHOD.FIPS],
 ];
 const RC4_METHODS = METHODS.filter(([, m]) => m !== ENCRYPTION_METHOD.FIPS);
 
@@ -68,7 +69,7 @@ describe('round trips, both directions, every method', () => {
   }
 
   it('the two directions use different keys: a client cannot decrypt its own output', () => {
-    const { client } = endpoints(ENCRYPTION_METHOD.BITS_128);
+    const { client } = endpoints(ENCRYPTION_METHOD.BIT_128);
     const e = client.encrypt(payload(20, 1));
     expect(reason(client.decrypt(e.data, e.signature))).toMatch(/does not verify/);
   });
@@ -111,7 +112,7 @@ describe('first packets against the formulas (5.3.6.1, 5.3.6.1.1, 5.3.6.2)', () 
   });
 
   it('salted and unsalted MACs differ, and so do salted MACs of the same data at other counts', () => {
-    const keys = keysFor(ENCRYPTION_METHOD.BITS_128, 'client');
+    const keys = keysFor(ENCRYPTION_METHOD.BIT_128, 'client');
     const d = payload(40, 9);
     const plain = nonFipsMac(keys.macKey, d);
     const salted0 = nonFipsMac(keys.macKey, d, 0);
@@ -140,7 +141,7 @@ describe('MAC failures', () => {
   }
 
   it('a salted packet checked as unsalted fails, and the other way round', () => {
-    const { client, server } = endpoints(ENCRYPTION_METHOD.BITS_56);
+    const { client, server } = endpoints(ENCRYPTION_METHOD.BIT_56);
     const e = client.encrypt(payload(10, 1), { salted: true });
     expect(reason(server.decrypt(e.data, e.signature))).toMatch(/salted \(SEC_SECURE_CHECKSUM\)/);
     const e2 = client.encrypt(payload(10, 2));
@@ -167,7 +168,7 @@ describe('MAC failures', () => {
   });
 
   it('a signature that is not 8 bytes fails', () => {
-    const { client, server } = endpoints(ENCRYPTION_METHOD.BITS_128);
+    const { client, server } = endpoints(ENCRYPTION_METHOD.BIT_128);
     const e = client.encrypt(payload(4, 1));
     expect(reason(server.decrypt(e.data, e.signature.subarray(0, 7)))).toMatch(/7 bytes/);
   });
@@ -209,7 +210,7 @@ describe('5.3.7 key updates: 5,000 packets each way', () => {
   }
 
   it('an endpoint that skipped the update would not decrypt packet 4,097', () => {
-    const keys = keysFor(ENCRYPTION_METHOD.BITS_128, 'client');
+    const keys = keysFor(ENCRYPTION_METHOD.BIT_128, 'client');
     const c = new RdpSecurityCipher(keys);
     const stale = new Rc4(keys.encryptKey);
     let last: Uint8Array = new Uint8Array(0);
@@ -225,7 +226,7 @@ describe('5.3.7 key updates: 5,000 packets each way', () => {
 
 describe('constructor', () => {
   it('refuses keys of the wrong sizes for the method', () => {
-    const k = keysFor(ENCRYPTION_METHOD.BITS_128, 'client');
+    const k = keysFor(ENCRYPTION_METHOD.BIT_128, 'client');
     expect(() => new RdpSecurityCipher({ ...k, encryptKey: k.encryptKey.subarray(0, 8) })).toThrow(RangeError);
     const f = keysFor(ENCRYPTION_METHOD.FIPS, 'client');
     expect(() => new RdpSecurityCipher({ ...f, macKey: f.macKey.subarray(0, 16) })).toThrow(RangeError);

@@ -8,9 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../../src/wire/hex.js';
 import { Rc4 } from '../../src/credssp/rc4.js';
 import {
-  deriveSessionKeys, ENCRYPTION_METHOD, expandDesKey, fipsKeyMaterial, nonFipsKeyMaterial, rc4KeyLength, saltKey,
+  deriveSessionKeys, expandDesKey, fipsKeyMaterial, nonFipsKeyMaterial, rc4KeyLength, saltKey,
   updateSessionKey,
 } from '../../src/rdpsec/keys.js';
+import { ENCRYPTION_METHOD } from '../../src/rdp/security-header.js';
 
 const hex = (b: Uint8Array): string => toHex(b, '');
 const h = (s: string): string => s.replace(/\s/g, '');
@@ -50,7 +51,7 @@ describe('5.3.5.1 non-FIPS key generation: worked example', () => {
   });
 
   it('128-bit session keys, client and server roles mirrored', () => {
-    const base = { clientRandom: EXAMPLE.clientRandom, serverRandom: EXAMPLE.serverRandom, encryptionMethod: ENCRYPTION_METHOD.BITS_128 };
+    const base = { clientRandom: EXAMPLE.clientRandom, serverRandom: EXAMPLE.serverRandom, encryptionMethod: ENCRYPTION_METHOD.BIT_128 };
     const client = deriveSessionKeys(base);
     const server = deriveSessionKeys({ ...base, role: 'server' });
     expect(client.role).toBe('client');
@@ -64,7 +65,7 @@ describe('5.3.5.1 non-FIPS key generation: worked example', () => {
   });
 
   it('40-bit keys: 0xD1269E + Last40Bits(First64Bits(K128))', () => {
-    const k = deriveSessionKeys({ clientRandom: EXAMPLE.clientRandom, serverRandom: EXAMPLE.serverRandom, encryptionMethod: ENCRYPTION_METHOD.BITS_40 });
+    const k = deriveSessionKeys({ clientRandom: EXAMPLE.clientRandom, serverRandom: EXAMPLE.serverRandom, encryptionMethod: ENCRYPTION_METHOD.BIT_40 });
     expect(k.keyLength).toBe(8);
     expect(hex(k.macKey)).toBe('d1269e' + h(EXAMPLE.macKey).slice(6, 16));
     expect(hex(k.encryptKey)).toBe('d1269e' + h(EXAMPLE.serverDecrypt).slice(6, 16));
@@ -72,7 +73,7 @@ describe('5.3.5.1 non-FIPS key generation: worked example', () => {
   });
 
   it('56-bit keys: 0xD1 + Last56Bits(First64Bits(K128))', () => {
-    const k = deriveSessionKeys({ clientRandom: EXAMPLE.clientRandom, serverRandom: EXAMPLE.serverRandom, encryptionMethod: ENCRYPTION_METHOD.BITS_56, role: 'server' });
+    const k = deriveSessionKeys({ clientRandom: EXAMPLE.clientRandom, serverRandom: EXAMPLE.serverRandom, encryptionMethod: ENCRYPTION_METHOD.BIT_56, role: 'server' });
     expect(k.keyLength).toBe(8);
     expect(hex(k.macKey)).toBe('d1' + h(EXAMPLE.macKey).slice(2, 16));
     expect(hex(k.encryptKey)).toBe('d1' + h(EXAMPLE.serverEncrypt).slice(2, 16));
@@ -150,15 +151,15 @@ describe('5.3.7.1 key update', () => {
 
   it('128-bit: RC4(TempKey128) under itself, TempKey128 = MD5(Initial + Pad2 + SHA(Initial + Pad1 + Current))', () => {
     const temp = md5(initial128, pad2, sha1(initial128, pad1, initial128));
-    const first = updateSessionKey(initial128, initial128, ENCRYPTION_METHOD.BITS_128);
+    const first = updateSessionKey(initial128, initial128, ENCRYPTION_METHOD.BIT_128);
     expect(hex(first)).toBe(hex(new Rc4(temp).update(temp)));
     // the second update hashes the initial key with the current (first updated) key
     const temp2 = md5(initial128, pad2, sha1(initial128, pad1, first));
-    expect(hex(updateSessionKey(initial128, first, ENCRYPTION_METHOD.BITS_128))).toBe(hex(new Rc4(temp2).update(temp2)));
+    expect(hex(updateSessionKey(initial128, first, ENCRYPTION_METHOD.BIT_128))).toBe(hex(new Rc4(temp2).update(temp2)));
   });
 
   it('40- and 56-bit: First64Bits(TempKey128) RC4-encrypted under itself, then re-salted', () => {
-    for (const [method, salt] of [[ENCRYPTION_METHOD.BITS_40, 'd1269e'], [ENCRYPTION_METHOD.BITS_56, 'd1']] as const) {
+    for (const [method, salt] of [[ENCRYPTION_METHOD.BIT_40, 'd1269e'], [ENCRYPTION_METHOD.BIT_56, 'd1']] as const) {
       const initial = saltKey(initial128, method);
       const temp64 = md5(initial, pad2, sha1(initial, pad1, initial)).subarray(0, 8);
       const preSalt = new Rc4(temp64).update(temp64);
@@ -169,8 +170,8 @@ describe('5.3.7.1 key update', () => {
   });
 
   it('refuses keys of the wrong length', () => {
-    expect(() => updateSessionKey(new Uint8Array(8), new Uint8Array(8), ENCRYPTION_METHOD.BITS_128)).toThrow(RangeError);
-    expect(() => updateSessionKey(new Uint8Array(16), new Uint8Array(16), ENCRYPTION_METHOD.BITS_40)).toThrow(RangeError);
+    expect(() => updateSessionKey(new Uint8Array(8), new Uint8Array(8), ENCRYPTION_METHOD.BIT_128)).toThrow(RangeError);
+    expect(() => updateSessionKey(new Uint8Array(16), new Uint8Array(16), ENCRYPTION_METHOD.BIT_40)).toThrow(RangeError);
   });
 });
 
@@ -185,9 +186,9 @@ describe('bounds', () => {
   });
 
   it('RC4 key lengths (Table 1): 8, 8, 16', () => {
-    expect(rc4KeyLength(ENCRYPTION_METHOD.BITS_40)).toBe(8);
-    expect(rc4KeyLength(ENCRYPTION_METHOD.BITS_56)).toBe(8);
-    expect(rc4KeyLength(ENCRYPTION_METHOD.BITS_128)).toBe(16);
-    expect(() => saltKey(new Uint8Array(4), ENCRYPTION_METHOD.BITS_40)).toThrow(RangeError);
+    expect(rc4KeyLength(ENCRYPTION_METHOD.BIT_40)).toBe(8);
+    expect(rc4KeyLength(ENCRYPTION_METHOD.BIT_56)).toBe(8);
+    expect(rc4KeyLength(ENCRYPTION_METHOD.BIT_128)).toBe(16);
+    expect(() => saltKey(new Uint8Array(4), ENCRYPTION_METHOD.BIT_40)).toThrow(RangeError);
   });
 });

@@ -15,7 +15,8 @@ import { decodeServerKeyExchange } from '../../src/tls/server-key-exchange.js';
 import { decodeAlert } from '../../src/tls/alert.js';
 import { HandshakeReassembler, HS, type HandshakeMessage } from '../../src/tls/handshake.js';
 import { decodeTlsRecord, findTlsRecordSize } from '../../src/tls/record.js';
-import { concat, encodeExtensions, u16Bytes, vector } from '../../src/tls/extensions.js';
+import { encodeExtensions, u16Bytes, vector } from '../../src/tls/extensions.js';
+import { concatBytes } from '../../src/wire/writer.js';
 import { describeWithTools } from '../helpers/lab.js';
 import * as V from '../vectors/tls.js';
 import { decodeError, message } from './helpers.js';
@@ -80,23 +81,23 @@ describe('decodeClientHello on real hellos', () => {
   });
 
   it('skips GREASE when computing maxVersion and names GREASE extensions', () => {
-    const body = concat([u16Bytes([0x0303]), new Uint8Array(32), vector(1, new Uint8Array(0)), vector(2, u16Bytes([0x2a2a, 0x1301])), vector(1, Uint8Array.of(0)),
+    const body = concatBytes([u16Bytes([0x0303]), new Uint8Array(32), vector(1, new Uint8Array(0)), vector(2, u16Bytes([0x2a2a, 0x1301])), vector(1, Uint8Array.of(0)),
       encodeExtensions([{ type: 0x1a1a, data: new Uint8Array(0) }, { type: 43, data: vector(1, u16Bytes([0x7a7a, 0x0304, 0x0303])) }])]);
     const h = decodeClientHello(body);
     expect(h.maxVersion).toBe(0x0304);
     expect(h.extensions[0]!.name).toBe('GREASE (0x1a1a)');
     // only a GREASE version in supported_versions: legacy_version is the best there is
     const head = body.subarray(0, 2 + 32 + 1 + 6 + 2);
-    expect(decodeClientHello(concat([head, encodeExtensions([{ type: 43, data: vector(1, u16Bytes([0x7a7a])) }])])).maxVersion).toBe(0x0303);
+    expect(decodeClientHello(concatBytes([head, encodeExtensions([{ type: 43, data: vector(1, u16Bytes([0x7a7a])) }])])).maxVersion).toBe(0x0303);
   });
 
   it('reads ALPN and the first host_name of server_name', () => {
     const ascii = (t: string) => new TextEncoder().encode(t);
-    const sni = vector(2, concat([Uint8Array.of(7), vector(2, ascii('other')), Uint8Array.of(0), vector(2, ascii('rdp.example.test'))]));
-    const alpn = vector(2, concat([vector(1, ascii('h2')), vector(1, ascii('http/1.1'))]));
-    const fixed = concat([u16Bytes([0x0303]), new Uint8Array(32), vector(1, new Uint8Array(0)), vector(2, u16Bytes([0xc02f])), vector(1, Uint8Array.of(0))]);
-    expect(decodeClientHello(concat([fixed, encodeExtensions([{ type: 0, data: sni }, { type: 16, data: alpn }])]))).toMatchObject({ serverName: 'rdp.example.test', alpn: ['h2', 'http/1.1'] });
-    const zeroAlpn = concat([fixed, encodeExtensions([{ type: 16, data: vector(2, Uint8Array.of(0, 0)) }])]);
+    const sni = vector(2, concatBytes([Uint8Array.of(7), vector(2, ascii('other')), Uint8Array.of(0), vector(2, ascii('rdp.example.test'))]));
+    const alpn = vector(2, concatBytes([vector(1, ascii('h2')), vector(1, ascii('http/1.1'))]));
+    const fixed = concatBytes([u16Bytes([0x0303]), new Uint8Array(32), vector(1, new Uint8Array(0)), vector(2, u16Bytes([0xc02f])), vector(1, Uint8Array.of(0))]);
+    expect(decodeClientHello(concatBytes([fixed, encodeExtensions([{ type: 0, data: sni }, { type: 16, data: alpn }])]))).toMatchObject({ serverName: 'rdp.example.test', alpn: ['h2', 'http/1.1'] });
+    const zeroAlpn = concatBytes([fixed, encodeExtensions([{ type: 16, data: vector(2, Uint8Array.of(0, 0)) }])]);
     expect(decodeError(() => decodeClientHello(zeroAlpn, 100))).toMatchObject({ field: 'protocol_name length', offset: 100 + fixed.length + 2 + 4 + 2 });
   });
 
@@ -214,7 +215,7 @@ function exchange(port: number, hello: Uint8Array, stop: (ms: HandshakeMessage[]
     sock.on('close', () => done());
     sock.on('data', (d) => {
       try {
-        buf = concat([buf, d]);
+        buf = concatBytes([buf, d]);
         for (;;) {
           const size = findTlsRecordSize(buf, at);
           if (size === undefined || size > buf.length) return;

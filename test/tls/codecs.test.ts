@@ -18,7 +18,8 @@ import { ALERT_DESCRIPTION, decodeAlert, encodeAlert } from '../../src/tls/alert
 import { decodeCertificateMessage } from '../../src/tls/certificate.js';
 import { decodeServerKeyExchange } from '../../src/tls/server-key-exchange.js';
 import { decodeServerHello, HELLO_RETRY_REQUEST_RANDOM } from '../../src/tls/server-hello.js';
-import { concat, encodeExtensions, u16Bytes, vector } from '../../src/tls/extensions.js';
+import { encodeExtensions, u16Bytes, vector } from '../../src/tls/extensions.js';
+import { concatBytes } from '../../src/wire/writer.js';
 import { describeWithTools } from '../helpers/lab.js';
 import * as V from '../vectors/tls.js';
 import { decodeError, message, messages, records } from './helpers.js';
@@ -203,7 +204,7 @@ describe('TLS record', () => {
 
   it('rejects a record with missing or extra bytes', () => {
     expect(decodeError(() => decodeTlsRecord(alert.subarray(0, 6), 40))).toMatchObject({ code: 'NOT_ENOUGH_BYTES', field: 'fragment', offset: 45 });
-    expect(decodeError(() => decodeTlsRecord(concat([alert, Uint8Array.of(0)]), 40))).toMatchObject({ code: 'INVALID_FIELD', field: 'trailing data', offset: 47 });
+    expect(decodeError(() => decodeTlsRecord(concatBytes([alert, Uint8Array.of(0)]), 40))).toMatchObject({ code: 'INVALID_FIELD', field: 'trailing data', offset: 47 });
     expect(() => encodeTlsRecord(23, 0x0303, new Uint8Array(16385))).toThrow(RangeError);
   });
 });
@@ -258,7 +259,7 @@ describe('ServerHello', () => {
     expect(sh(V.OPENSSL_TLS11_ECDHE.server)).toMatchObject({ version: 0x0302, cipherSuite: 0xc014, downgrade: 'tls11-or-below' });
     expect(sh(V.OPENSSL_TLS12_DHE.server).downgrade).toBeUndefined();
     const m = message(V.OPENSSL_TLS12_ECDHE.server, HS.serverHello);
-    const asTls13 = concat([m.body, new Uint8Array(0)]);
+    const asTls13 = concatBytes([m.body, new Uint8Array(0)]);
     asTls13.set([0x03, 0x04], 0);
     expect(decodeServerHello(asTls13).downgrade).toBeUndefined();
   });
@@ -271,16 +272,16 @@ describe('ServerHello', () => {
   });
 
   it('reads the selected ALPN protocol and rejects malformed extensions at their offset', () => {
-    const fixed = concat([u16Bytes([0x0303]), new Uint8Array(32), vector(1, new Uint8Array(0)), u16Bytes([0xc02f]), Uint8Array.of(0)]);
-    const alpn = (names: string[]) => vector(2, concat(names.map((n) => vector(1, new TextEncoder().encode(n)))));
-    expect(decodeServerHello(concat([fixed, encodeExtensions([{ type: 16, data: alpn(['h2']) }])])).alpn).toBe('h2');
-    const two = concat([fixed, encodeExtensions([{ type: 16, data: alpn(['h2', 'http/1.1']) }])]);
+    const fixed = concatBytes([u16Bytes([0x0303]), new Uint8Array(32), vector(1, new Uint8Array(0)), u16Bytes([0xc02f]), Uint8Array.of(0)]);
+    const alpn = (names: string[]) => vector(2, concatBytes(names.map((n) => vector(1, new TextEncoder().encode(n)))));
+    expect(decodeServerHello(concatBytes([fixed, encodeExtensions([{ type: 16, data: alpn(['h2']) }])])).alpn).toBe('h2');
+    const two = concatBytes([fixed, encodeExtensions([{ type: 16, data: alpn(['h2', 'http/1.1']) }])]);
     expect(decodeError(() => decodeServerHello(two, 1000))).toMatchObject({ layer: 'tls', pdu: 'ServerHello', field: 'trailing data', offset: 1000 + 38 + 2 + 4 + 2 + 3 });
-    const badVersion = concat([fixed, encodeExtensions([{ type: 43, data: Uint8Array.of(3, 4, 0) }])]);
+    const badVersion = concatBytes([fixed, encodeExtensions([{ type: 43, data: Uint8Array.of(3, 4, 0) }])]);
     expect(decodeError(() => decodeServerHello(badVersion, 0))).toMatchObject({ field: 'trailing data', offset: 38 + 2 + 4 + 2 });
-    const dup = concat([fixed, encodeExtensions([{ type: 23, data: new Uint8Array(0) }, { type: 23, data: new Uint8Array(0) }])]);
+    const dup = concatBytes([fixed, encodeExtensions([{ type: 23, data: new Uint8Array(0) }, { type: 23, data: new Uint8Array(0) }])]);
     expect(decodeError(() => decodeServerHello(dup, 0))).toMatchObject({ code: 'INVALID_FIELD', field: 'extension type', offset: 38 + 2 + 4 });
-    const longSid = concat([u16Bytes([0x0303]), new Uint8Array(32), Uint8Array.of(33), new Uint8Array(33), u16Bytes([0xc02f]), Uint8Array.of(0)]);
+    const longSid = concatBytes([u16Bytes([0x0303]), new Uint8Array(32), Uint8Array.of(33), new Uint8Array(33), u16Bytes([0xc02f]), Uint8Array.of(0)]);
     expect(decodeError(() => decodeServerHello(longSid, 0))).toMatchObject({ field: 'legacy_session_id_echo length', offset: 34 });
   });
 });
@@ -344,13 +345,13 @@ describe('ServerKeyExchange', () => {
 
   it('handles anonymous and PSK layouts, explicit curves and bad curve types', () => {
     const point = vector(1, new Uint8Array(32).fill(9));
-    expect(decodeServerKeyExchange(concat([Uint8Array.of(3, 0, 23), point]), 0, 0xc018)).toEqual({ kind: 'ecdhe', group: 23, groupName: 'secp256r1' });
-    const dh = concat([vector(2, Uint8Array.of(0, 0x80, 1)), vector(2, Uint8Array.of(2)), vector(2, Uint8Array.of(5))]);
-    expect(decodeServerKeyExchange(concat([vector(2, new TextEncoder().encode('hint')), dh]), 0, 0x00aa)).toEqual({ kind: 'dhe', primeBits: 16 });
+    expect(decodeServerKeyExchange(concatBytes([Uint8Array.of(3, 0, 23), point]), 0, 0xc018)).toEqual({ kind: 'ecdhe', group: 23, groupName: 'secp256r1' });
+    const dh = concatBytes([vector(2, Uint8Array.of(0, 0x80, 1)), vector(2, Uint8Array.of(2)), vector(2, Uint8Array.of(5))]);
+    expect(decodeServerKeyExchange(concatBytes([vector(2, new TextEncoder().encode('hint')), dh]), 0, 0x00aa)).toEqual({ kind: 'dhe', primeBits: 16 });
     expect(decodeServerKeyExchange(Uint8Array.of(1, 0xaa), 0, 0xc02f)).toEqual({ kind: 'ecdhe', group: 0xff01, groupName: 'arbitrary_explicit_prime_curves' });
     expect(decodeError(() => decodeServerKeyExchange(Uint8Array.of(9, 0, 23), 50, 0xc02f))).toMatchObject({ code: 'UNSUPPORTED_VALUE', pdu: 'ServerKeyExchange', field: 'curve_type', offset: 50 });
-    expect(decodeError(() => decodeServerKeyExchange(concat([vector(2, Uint8Array.of(0, 0)), dh.subarray(5)]), 50, 0x0034))).toMatchObject({ code: 'INVALID_FIELD', field: 'dh_p', offset: 50 });
-    expect(decodeError(() => decodeServerKeyExchange(concat([Uint8Array.of(3, 0, 23), point, Uint8Array.of(0)]), 50, 0xc018))).toMatchObject({ field: 'trailing data', offset: 50 + 3 + 33 });
+    expect(decodeError(() => decodeServerKeyExchange(concatBytes([vector(2, Uint8Array.of(0, 0)), dh.subarray(5)]), 50, 0x0034))).toMatchObject({ code: 'INVALID_FIELD', field: 'dh_p', offset: 50 });
+    expect(decodeError(() => decodeServerKeyExchange(concatBytes([Uint8Array.of(3, 0, 23), point, Uint8Array.of(0)]), 50, 0xc018))).toMatchObject({ field: 'trailing data', offset: 50 + 3 + 33 });
   });
 });
 

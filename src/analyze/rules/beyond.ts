@@ -1,5 +1,6 @@
-// After the last stage this version decodes succeeded: the stages beyond are reported honestly —
-// reached, with byte counts and who ended the connection, never guessed.
+// A connection that went past X.224 (and TLS) into a stage no other rule settles, typically one whose
+// records are encrypted without keys: reported honestly — reached, with byte counts and who ended
+// the connection, never guessed.
 import { protocolName, responseFlags } from '../../x224/codes.js';
 import { cipherSuiteName } from '../../tls/cipher-suites.js';
 import { groupName } from '../../tls/groups.js';
@@ -68,7 +69,7 @@ export const reachedUndecoded: Rule = (f) => {
   // after TLS without the plaintext (a capture without keys) the stage is encrypted, not undecoded
   const b = f.bytes[next];
   const encrypted = f.completed.includes('tls') && (b ? b.inner.c2s + b.inner.s2c : 0) === 0;
-  const how = encrypted ? 'encrypted: without the TLS keys only record sizes are known' : 'not decoded by this version';
+  const how = encrypted ? 'encrypted: without the TLS keys only record sizes are known' : 'its PDUs are in the timeline';
   // the server ending the connection inside a stage we cannot decode is not evidence of success
   const serverEnded = by?.who === 'server';
   if (by?.how === 'probe-done' || (c2s > 0 && s2c > 0 && !serverEnded)) {
@@ -80,11 +81,11 @@ export const reachedUndecoded: Rule = (f) => {
   }
   ev.push(evidence('observed', `in ${next}: ${c2s} bytes from the client, ${s2c} from the server; then ${describeEnd(by)}`, f.closes[0]));
   if (serverEnded) {
-    ev.push(evidence('inferred', `a server ${by.how === 'rst' ? 'reset' : 'close'} this early in ${next} usually means the server refused what the client sent there; ${encrypted ? 'a key log would show what it was' : `${next} is decoded from a later version on`}`));
+    ev.push(evidence('inferred', `a server ${by.how === 'rst' ? 'reset' : 'close'} this early in ${next} usually means the server refused what the client sent there; ${encrypted ? 'a key log would show what it was' : 'the timeline shows what the client sent last'}`));
   }
   return {
     status: 'undetermined',
-    summary: `${base}; the connection ended in ${next}${encrypted ? ' (encrypted, no TLS keys)' : ', which this version does not decode'}`,
+    summary: `${base}; the connection ended in ${next}${encrypted ? ' (encrypted, no TLS keys)' : ''}`,
     evidence: ev, endedBy: by, findings, ...(legacy ? { row: 12 } : {}),
   };
 };

@@ -15,6 +15,7 @@ import { deniedByServer } from './tls.js';
 import { certificateWarning } from './beyond.js';
 import { credsspFindings } from './credssp.js';
 import { rdpSummary } from '../rdp-summary.js';
+import { ENCRYPTION_LEVEL, ENCRYPTION_METHOD } from '../../rdp/security-header.js';
 
 const after = (f: Facts): boolean => f.rdp.all.length > 0;
 const serverClosed = (f: Facts) => {
@@ -36,9 +37,9 @@ function securityFindings(f: Facts): Finding[] {
   const sec = f.rdp.connectResponse?.value.serverData?.security;
   if (!sec || (f.cc?.value.negotiation?.type === 'response' && f.cc.value.negotiation.selectedProtocol !== 0)) return [];
   const out: Finding[] = [];
-  if (sec.encryptionMethod === 0 || sec.encryptionLevel === 0) out.push({ severity: 'warning', row: 28, text: `Standard RDP Security without encryption (${sec.encryptionMethodName}, ${sec.encryptionLevelName}): everything, the Client Info included, travels in the clear` });
-  else if (sec.encryptionMethod === 0x1 || sec.encryptionMethod === 0x8) out.push({ severity: 'warning', row: 28, text: `Standard RDP Security with ${sec.encryptionMethodName}: RC4 with a ${sec.encryptionMethod === 0x1 ? '40' : '56'}-bit key is breakable` });
-  if (sec.encryptionLevel === 1) out.push({ severity: 'warning', row: 28, text: 'encryption level LOW: only client-to-server data is encrypted; what the server sends is in the clear' });
+  if (sec.encryptionMethod === ENCRYPTION_METHOD.NONE || sec.encryptionLevel === ENCRYPTION_LEVEL.NONE) out.push({ severity: 'warning', row: 28, text: `Standard RDP Security without encryption (${sec.encryptionMethodName}, ${sec.encryptionLevelName}): everything, the Client Info included, travels in the clear` });
+  else if (sec.encryptionMethod === ENCRYPTION_METHOD.BIT_40 || sec.encryptionMethod === ENCRYPTION_METHOD.BIT_56) out.push({ severity: 'warning', row: 28, text: `Standard RDP Security with ${sec.encryptionMethodName}: RC4 with a ${sec.encryptionMethod === ENCRYPTION_METHOD.BIT_40 ? '40' : '56'}-bit key is breakable` });
+  if (sec.encryptionLevel === ENCRYPTION_LEVEL.LOW) out.push({ severity: 'warning', row: 28, text: 'encryption level LOW: only client-to-server data is encrypted; what the server sends is in the clear' });
   out.push({ severity: 'warning', text: 'Standard RDP Security authenticates the server with no certificate a client can verify: prefer TLS with NLA' });
   return out;
 }
@@ -112,7 +113,8 @@ function closedAfterConnectInitial(f: Facts): RuleResult | undefined {
   const by = endedBy(f);
   if (!ci || f.rdp.connectResponse || (by?.who !== 'server' && !f.rdp.dpu)) return undefined;
   const methods = ci.value.clientData.security?.encryptionMethods;
-  const fips = methods !== undefined && (methods & 0x10) !== 0 && (methods & ~0x10) === 0;
+  // the client's encryptionMethods flags share the values of ENCRYPTION_METHOD
+  const fips = methods === ENCRYPTION_METHOD.FIPS;
   const shows = fips ? { ...deniedByServer('a FIPS client shows 0x8 (SERVER_DENIED_CONNECTION_FIPS) instead of 0x7'), extended: describeCode(EXTENDED_REASON, 0x8).hex } : deniedByServer('the server closes during the MCS connect; the client sees the socket close');
   return {
     status: 'failed', failedStage: 'mcs-connect', row: 26,

@@ -16,6 +16,7 @@ import type { FramedPdu, StageContext } from '../stage-handler.js';
 import { STAGES } from '../stages.js';
 import type { RdpState } from './rdp-state.js';
 import { advanceTo, RDP_PDU, rdpPduEvent } from './rdp-common.js';
+import { ENCRYPTION_METHOD } from '../../rdp/security-header.js';
 
 const before = (ctx: StageContext, stage: (typeof STAGES)[number]): boolean => STAGES.indexOf(ctx.stage) < STAGES.indexOf(stage);
 const u16 = (b: Uint8Array, i: number): number => (b[i] ?? 0) | ((b[i + 1] ?? 0) << 8);
@@ -41,6 +42,11 @@ function open(data: Uint8Array, at: number, kind: ReturnType<typeof securityHead
   if (!(header.flags & SEC.ENCRYPT)) return { body, at: bodyAt, header, decrypted: false };
   const cipher = st.decrypt?.[pdu.dir as Dir];
   if (!cipher) {
+    // an active session's encrypted bulk is counted in runs, not reported PDU by PDU
+    if (ctx.stage === 'active') {
+      ctx.opaque(pdu);
+      return undefined;
+    }
     const likely = placeInSequence(ctx, pdu, st, what);
     ctx.emit(rdpPduEvent(ctx, pdu, RDP_PDU.encrypted, { what, flags: header.flags, flagNames: header.flagNames, length: body.length, ...(likely ? { likely } : {}) }));
     if (likely === DEMAND_ACTIVE_BY_PLACE) advanceTo(ctx, 'capabilities', pdu);
@@ -71,7 +77,7 @@ function placeInSequence(ctx: StageContext, pdu: FramedPdu, st: RdpState, what: 
 }
 
 function encryptedKind(st: RdpState): 'fips' | 'non-fips' {
-  return st.serverData?.security?.encryptionMethod === 0x10 ? 'fips' : 'non-fips';
+  return st.serverData?.security?.encryptionMethod === ENCRYPTION_METHOD.FIPS ? 'fips' : 'non-fips';
 }
 
 function shareSummary(body: Uint8Array, at: number, pdu: FramedPdu, ctx: StageContext, decrypted: boolean): void {
@@ -139,7 +145,6 @@ export function handleSendData(pdu: FramedPdu, sd: SendData, ctx: StageContext, 
   }
   if (c2s && !enhanced && flags & SEC.EXCHANGE_PKT) {
     const se = decodeSecurityExchange(data, at);
-    st.securityExchange = true;
     ctx.emit(rdpPduEvent(ctx, pdu, RDP_PDU.securityExchange, { flags: se.flags, flagNames: se.flagNames, encryptedRandomLength: se.encryptedRandom.length, paddingLength: se.paddingLength }));
     advanceTo(ctx, 'security-exchange', pdu);
     return;

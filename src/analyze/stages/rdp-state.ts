@@ -7,12 +7,8 @@ import type { RdpSecurityCipher } from '../../rdpsec/cipher.js';
 export interface RdpState {
   clientData?: ClientData;
   serverData?: ServerData;
-  /** the MCS user channel from the Attach User Confirm */
-  userChannel?: number;
-  /** channel id → name: the I/O channel, the message channel, the static channels, the user channel */
+  /** channel id → name: the I/O channel, the message channel, the static channels, the user channel ('user') */
   channels: Map<number, string>;
-  /** a Security Exchange PDU was sent: later PDUs with SEC_ENCRYPT are encrypted */
-  securityExchange: boolean;
   /** decrypting ciphers per direction, derived from a client random the driver supplied */
   decrypt?: { c2s: RdpSecurityCipher; s2c: RdpSecurityCipher };
   /** the client random arrived before the server random: keys are derived once both are known */
@@ -22,5 +18,5 @@ export interface RdpState {
 }
 
 export function rdpState(): RdpState {
-  return { channels: new Map(), securityExchange: false, licensingDone: false };
+  return { channels: new Map(), licensingDone: false };
 }

@@ -48,10 +48,7 @@ function domain(pdu: FramedPdu, d: DomainPdu, ctx: StageContext, st: RdpState): 
     handleSendData(pdu, d, ctx, st);
     return;
   }
-  if (d.type === 'attachUserConfirm' && d.result === 0 && d.initiator !== undefined) {
-    st.userChannel = d.initiator;
-    st.channels.set(d.initiator, MCS_USER_CHANNEL);
-  }
+  if (d.type === 'attachUserConfirm' && d.result === 0 && d.initiator !== undefined) st.channels.set(d.initiator, MCS_USER_CHANNEL);
   const name = d.type === 'disconnectProviderUltimatum' ? RDP_PDU.disconnectProviderUltimatum : DOMAIN_PDU_NAME[d.type];
   ctx.emit(rdpPduEvent(ctx, pdu, name, d));
 }
@@ -65,6 +62,8 @@ function rdpStage(stage: StageName): StageHandler {
       const st = (ctx.state.rdp ??= rdpState());
       const first = pdu.bytes[0]!;
       if (isFastPath(first)) {
+        // an active session's bulk: counted in runs, so a long capture does not become one event per PDU
+        if (ctx.stage === 'active') return ctx.opaque(pdu);
         // [MS-RDPBCGR] 2.2.9.1.2 / 2.2.8.1.2: after activation; FASTPATH_*_ENCRYPTED is bit 7 of the header
         ctx.emit(rdpPduEvent(ctx, pdu, RDP_PDU.fastPath, { encrypted: (first & 0x80) !== 0, length: pdu.bytes.length }));
         // fast-path input and output are used only once the connection is active
