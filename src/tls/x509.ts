@@ -247,8 +247,20 @@ function escapeValue(v: string): string {
   return out;
 }
 
+/**
+ * asn1js.fromBER throws (not only returns offset -1) for some content, e.g. a GeneralizedTime whose
+ * text is not a time; every call goes through here so that becomes a DecodeError naming `field`.
+ */
+function fromBER(bytes: Uint8Array, field: string, at: number): ReturnType<typeof asn1js.fromBER> {
+  try {
+    return asn1js.fromBER(bytes);
+  } catch (e) {
+    throw fail('INVALID_FIELD', field, at, (e as Error).message);
+  }
+}
+
 function oidAt(der: Uint8Array, t: Tlv, field: string): string {
-  const asn = asn1js.fromBER(der.subarray(t.at, t.end));
+  const asn = fromBER(der.subarray(t.at, t.end), field, t.at);
   if (asn.offset === -1 || !(asn.result instanceof asn1js.ObjectIdentifier)) throw fail('INVALID_FIELD', field, t.at, 'bad OBJECT IDENTIFIER');
   return asn.result.valueBlock.toString();
 }
@@ -287,7 +299,14 @@ function keyInfo(spki: pkijs.PublicKeyInfo): { keyType: string; keyBits: number;
   switch (oid) {
     case '1.2.840.113549.1.1.1':
     case '1.2.840.113549.1.1.10': {
-      const rsa = spki.parsedKey as pkijs.RSAPublicKey | undefined;
+      // pkijs's lazy parsedKey gives undefined for a key that is not an RSAPublicKey but lets some
+      // asn1js exceptions through; both mean the size is unknown (0), the rest of the certificate stands
+      let rsa: pkijs.RSAPublicKey | undefined;
+      try {
+        rsa = spki.parsedKey as pkijs.RSAPublicKey | undefined;
+      } catch {
+        rsa = undefined;
+      }
       return { keyType: oid.endsWith('.1') ? 'RSA' : 'RSA-PSS', keyBits: rsa ? bitLength(rsa.modulus.valueBlock.valueHexView) : 0 };
     }
     case '1.2.840.10045.2.1': {
@@ -348,7 +367,7 @@ function extensionsInfo(cert: pkijs.Certificate, tlvs: Tlv[]): Pick<CertInfo, 's
     const raw = ext.extnValue.valueBlock.valueHexView;
     const at = tlvs[i] ? tlvs[i]!.end - raw.length : 0;
     const field = `extensions: ${name}`;
-    const asn = asn1js.fromBER(raw);
+    const asn = fromBER(raw, field, at);
     if (asn.offset !== raw.length) throw fail('INVALID_FIELD', field, at, asn.result.error || 'extension value is not one DER element');
     try {
       if (name === 'keyUsage') {

@@ -336,6 +336,17 @@ describe('parseCertificate: bytes that are not a certificate', () => {
     });
   });
 
+  it('bytes asn1js throws on (a GeneralizedTime that is not a time) inside the key or an extension', () => {
+    // BIT STRING 03 82 01 0f 00 | RSAPublicKey 30 82 01 0a: its SEQUENCE tag made a GeneralizedTime
+    const key = Buffer.from(good).indexOf(Buffer.from([0x03, 0x82, 0x01, 0x0f, 0x00, 0x30, 0x82, 0x01, 0x0a]));
+    expect(key).toBeGreaterThan(0);
+    expect(parseCertificate(mutated(key + 5, 0x18))).toMatchObject({ keyType: 'RSA', keyBits: 0, subjectCN: 'server' });
+    const oid = Buffer.from(good).indexOf(Buffer.from([0x06, 0x03, 0x55, 0x1d, 0x11]));
+    expect(decodeError(() => parseCertificate(mutated(oid + 7, 0x18)))).toMatchObject({
+      code: 'INVALID_FIELD', field: 'extensions: subjectAltName', offset: oid + 7, reason: 'Wrong input string for conversion',
+    });
+  });
+
   it('random bytes give a DecodeError; single-byte corruptions a CertInfo or a DecodeError, never another exception', () => {
     const next = rng(7);
     for (let i = 0; i < 300; i++) {
