@@ -16,9 +16,10 @@
 #                                                  and the client display if no client uses it
 #   scripts/lab.sh capture OUT.pcap PORT -- CMD... dumpcap on lo, filter 'tcp port PORT', around CMD;
 #                                                  exit status = CMD's; OUT is libpcap
-#   scripts/lab.sh client [--timeout S] [--] XFREERDP_ARGS...
-#        runs xfreerdp under 'timeout' on a private Xvfb display with a throw-away HOME;
-#        exit status = xfreerdp's (124 = killed by the timeout)
+#   scripts/lab.sh client [--timeout S] [--rdesktop] [--] CLIENT_ARGS...
+#        runs xfreerdp (or rdesktop, answering "yes" to its certificate prompt) under 'timeout' on a
+#        private Xvfb display with a throw-away HOME; exit status = the client's (124 = killed by
+#        the timeout: rdesktop has no auth-only mode, so 124 is its success)
 #
 # Environment: LAB_DIR (default <repo>/.lab), LAB_READY_TIMEOUT_MS (10000), LAB_WATCH_PID (start:
 # also stop once that process is gone), LAB_CLIENT_DISPLAY (:58), LAB_CLIENT_TIMEOUT (20 s),
@@ -43,7 +44,7 @@ CLIENT_DISPLAY=${LAB_CLIENT_DISPLAY:-:58}
 CLIENT_X_DIR=${LAB_CLIENT_X_DIR:-/tmp/rdpscope-lab-x${CLIENT_DISPLAY#:}}
 
 LAB_PACKAGES=(xrdp freerdp2-x11 freerdp2-shadow-x11 winpr-utils xvfb xauth tshark nmap openssl
-              sslscan nftables iproute2)
+              sslscan nftables iproute2 rdesktop)
 
 # ---------------------------------------------------------------------------------------------
 # Scenario table (real-servers.md section 2/3/4). '-' = not set.
@@ -491,24 +492,31 @@ client_exit_trap() {
 }
 
 cmd_client() {
-  local t=${LAB_CLIENT_TIMEOUT:-20} rc=0
+  local t=${LAB_CLIENT_TIMEOUT:-20} rc=0 prog=xfreerdp
   while (($#)); do
     case $1 in
       --timeout) t=${2:?--timeout needs seconds}; shift 2 ;;
+      --rdesktop) prog=rdesktop; shift ;;
       --) shift; break ;;
       *) break ;;
     esac
   done
-  need_tools xfreerdp Xvfb timeout flock
+  need_tools "$prog" Xvfb timeout flock
   mkdir -p "$LAB_DIR"
   trap client_exit_trap EXIT
   trap 'exit 143' TERM
   trap 'exit 130' INT
   client_display_acquire
   CLIENT_HOME=$(mktemp -d "$LAB_DIR/client-home.XXXXXX")
-  # xfreerdp has no X.224 timeout (real-servers.md section 5): always under timeout
-  HOME=$CLIENT_HOME DISPLAY=$CLIENT_DISPLAY env -u XDG_CONFIG_HOME -u XDG_DATA_HOME \
-    timeout -k 2 "$t" xfreerdp "$@" </dev/null 8>&- &
+  # xfreerdp has no X.224 timeout (real-servers.md section 5): always under timeout. rdesktop asks
+  # on stdin whether to trust an unverifiable certificate.
+  if [[ $prog == rdesktop ]]; then
+    HOME=$CLIENT_HOME DISPLAY=$CLIENT_DISPLAY env -u XDG_CONFIG_HOME -u XDG_DATA_HOME \
+      timeout -k 2 "$t" rdesktop "$@" < <(yes yes) 8>&- &
+  else
+    HOME=$CLIENT_HOME DISPLAY=$CLIENT_DISPLAY env -u XDG_CONFIG_HOME -u XDG_DATA_HOME \
+      timeout -k 2 "$t" xfreerdp "$@" </dev/null 8>&- &
+  fi
   CLIENT_PID=$!
   wait "$CLIENT_PID" || rc=$?
   CLIENT_PID=''

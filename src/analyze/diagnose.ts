@@ -6,7 +6,7 @@ import { collectFacts } from './facts.js';
 import type { Rule, RuleResult } from './rules/rule.js';
 import { endedBy } from './rules/rule.js';
 import { resolveRule, tcpRule } from './rules/tcp.js';
-import { x224Rules } from './rules/x224.js';
+import { x224Findings, x224Rules } from './rules/x224.js';
 import { reachedUndecoded } from './rules/beyond.js';
 import { tlsRules } from './rules/tls.js';
 import { credsspRules } from './rules/credssp.js';
@@ -71,11 +71,10 @@ export function diagnose(events: readonly TrackerEvent[], opts: DiagnoseOptions 
     remedy: [...(r.remedy ?? []), ...(r.status === 'failed' ? row?.remedy ?? [] : [])],
     findings: r.findings ?? [],
   };
-  // certificate findings belong in every verdict that saw the certificate
-  for (const x of check?.report.findings ?? []) {
-    const text = `certificate: ${x.text}`;
-    if (!v.findings.some((y) => y.text === text)) v.findings.push({ severity: x.severity, text, ...(x.row ? { row: x.row } : {}) });
-  }
+  // certificate findings belong in every verdict that saw the certificate, an unrequested selection
+  // the client went on from in every verdict after it
+  const extra = [...(check?.report.findings ?? []).map((x) => ({ severity: x.severity, text: `certificate: ${x.text}`, ...(x.row ? { row: x.row } : {}) })), ...x224Findings(f)];
+  for (const x of extra) if (!v.findings.some((y) => y.text === x.text)) v.findings.push(x);
   const last = f.completed[f.completed.length - 1];
   if (last) v.lastCompletedStage = last;
   if (r.failedStage) v.failedStage = r.failedStage;

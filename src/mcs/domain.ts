@@ -13,7 +13,13 @@ import {
   type DataPriority, type DomainPduType,
 } from './domain-names.js';
 
-export interface ErectDomainRequest { type: 'erectDomainRequest'; subHeight: number; subInterval: number }
+export interface ErectDomainRequest {
+  type: 'erectDomainRequest';
+  subHeight: number;
+  subInterval: number;
+  /** set when the fields came as two bare 16-bit integers instead of PER (rdesktop sends 04 00 01 00 01) */
+  nonStandard?: string;
+}
 export interface AttachUserRequest { type: 'attachUserRequest' }
 export interface AttachUserConfirm {
   type: 'attachUserConfirm';
@@ -82,6 +88,14 @@ export function decodeDomainPdu(bytes: Uint8Array, base = 0): DomainPdu {
   let pdu: DomainPdu;
   switch (type) {
     case 'erectDomainRequest':
+      // A PER INTEGER has at least one octet (X.691 §12.2.6), so a zero length byte here is not PER:
+      // rdesktop writes two big-endian 16-bit values; servers ignore both fields ([MS-RDPBCGR] 3.3.5.3.5)
+      if (bytes.length === 5 && bytes[1] === 0) {
+        return {
+          type, subHeight: (bytes[1] << 8) | bytes[2]!, subInterval: (bytes[3]! << 8) | bytes[4]!,
+          nonStandard: 'two bare 16-bit integers instead of PER (rdesktop\'s encoding; servers ignore these fields)',
+        };
+      }
       pdu = { type, subHeight: p.semiConstrained(0, 'subHeight'), subInterval: p.semiConstrained(0, 'subInterval') };
       break;
     case 'attachUserRequest':

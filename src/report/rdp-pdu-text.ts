@@ -31,7 +31,7 @@ function domain(d: DomainPdu): string {
     case 'attachUserConfirm': return `${d.resultName}${d.initiator !== undefined ? `, user channel ${d.initiator}` : ''}`;
     case 'channelJoinRequest': return `channel ${d.channelId} (user ${d.initiator})`;
     case 'channelJoinConfirm': return `channel ${d.requested}: ${d.resultName}`;
-    case 'erectDomainRequest': return `subHeight ${d.subHeight}, subInterval ${d.subInterval}`;
+    case 'erectDomainRequest': return `subHeight ${d.subHeight}, subInterval ${d.subInterval}${d.nonStandard ? `: ${d.nonStandard}` : ''}`;
     case 'disconnectProviderUltimatum': return `reason ${d.reasonName} (${d.reason})`;
     default: return '';
   }

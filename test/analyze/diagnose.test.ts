@@ -4,6 +4,7 @@ import { diagnose } from '../../src/analyze/diagnose.js';
 import type { TrackerInput } from '../../src/analyze/input.js';
 import { encodeConnectionConfirm, encodeConnectionRequest, encodeDisconnectRequest, PROTOCOL } from '../../src/x224/index.js';
 import { fromHex } from '../../src/wire/hex.js';
+import { CONNECT_INITIAL_4_1_3 } from '../vectors/mcs.js';
 
 const REQ = encodeConnectionRequest({ header: { dstRef: 0, srcRef: 0, classOption: 0 }, cookie: 'tester', negotiation: { flags: 0, requestedProtocols: 0x0b } });
 const hdr = { dstRef: 0, srcRef: 0x1234, classOption: 0 };
@@ -83,6 +84,13 @@ describe('diagnose: X.224 rows', () => {
     const v = verdictOf([...connected, request, reply(response(PROTOCOL.RDSTLS)), close('s2c', 'fin')]);
     expect(v).toMatchObject({ status: 'failed', row: { id: 11 } });
     expect(v.summary).toMatch(/RDSTLS.*did not request/);
+  });
+
+  it('row 11 is a warning, not the verdict, when the client goes on after the unrequested selection (rdesktop does)', () => {
+    const ci = fromHex(CONNECT_INITIAL_4_1_3);
+    const v = verdictOf([...connected, request, reply(response(PROTOCOL.RDP)), { kind: 'data', dir: 'c2s', lane: 'wire', bytes: ci, at: at(), packet: 7 }, close('s2c', 'fin')]);
+    expect(v).toMatchObject({ status: 'failed', failedStage: 'mcs-connect', row: { id: 26 } });
+    expect(v.findings).toContainEqual(expect.objectContaining({ severity: 'warning', row: 11, text: expect.stringMatching(/selected RDP .*did not request.*the client went on/) }));
   });
 
   it('row 11: a malformed Confirm names the field and offset', () => {

@@ -269,9 +269,10 @@ export function captureClient(
   clientArgs: string[],
   timeoutSec: number,
   env: Record<string, string> = {},
+  client: 'xfreerdp' | 'rdesktop' = 'xfreerdp',
 ): Promise<CommandResult> {
   return runLab(
-    ['capture', pcapPath, String(port), '--', 'bash', LAB_SCRIPT, 'client', '--timeout', String(timeoutSec), '--', ...clientArgs],
+    ['capture', pcapPath, String(port), '--', 'bash', LAB_SCRIPT, 'client', '--timeout', String(timeoutSec), ...(client === 'rdesktop' ? ['--rdesktop'] : []), '--', ...clientArgs],
     (timeoutSec + 20) * 1000,
     env,
   );

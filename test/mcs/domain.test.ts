@@ -26,6 +26,12 @@ describe('DomainMCSPDU vectors of MS-RDPBCGR 4.1.5-4.1.11 and 4.2.3', () => {
     reencodes(V.ERECT_DOMAIN_4_1_5, encodeErectDomainRequest());
   });
 
+  it('rdesktop 1.9\'s Erect Domain Request (two bare 16-bit values, from a real capture) is named, not malformed', () => {
+    expect(decodeDomainPdu(fromHex('04 00 01 00 01'))).toMatchObject({ type: 'erectDomainRequest', subHeight: 1, subInterval: 1, nonStandard: expect.stringContaining('rdesktop') });
+    // a zero length byte elsewhere is still not PER
+    expect(() => decodeDomainPdu(fromHex('04 00 01 00'))).toThrow(/subHeight/);
+  });
+
   it('4.1.6 Attach User Request', () => {
     expect(decode(V.ATTACH_USER_REQUEST_4_1_6)).toEqual({ type: 'attachUserRequest' });
     reencodes(V.ATTACH_USER_REQUEST_4_1_6, encodeAttachUserRequest());

@@ -20,7 +20,16 @@ async function record(name: string, port: number, args: string[], timeoutSec = 1
   return { client, pcap, connections };
 }
 
-describeWithTools(['xfreerdp', 'xrdp', 'freerdp-shadow-cli', 'Xvfb', 'dumpcap', 'root'], 'real servers: xfreerdp captures analyzed offline', () => {
+/** Records one rdesktop run (no auth-only mode: the lab's timeout ends it, exit 124) against `port`. */
+async function recordRdesktop(name: string, port: number, timeoutSec = 4) {
+  const pcap = join(dir, `${name}.pcap`);
+  const client = await captureClient(pcap, port, ['-u', LAB_USER, `127.0.0.1:${port}`], timeoutSec, {}, 'rdesktop');
+  expect(client.exitCode, client.stderr.slice(-1500)).toBe(124);
+  const r = await cli('analyze', '--json', '--port', `3389,${port}`, pcap);
+  return ndjson(r.out).filter((o) => o.schema === 'rdpscope/connection/1');
+}
+
+describeWithTools(['xfreerdp', 'rdesktop', 'xrdp', 'freerdp-shadow-cli', 'Xvfb', 'dumpcap', 'root'], 'real servers: xfreerdp and rdesktop captures analyzed offline', () => {
   beforeAll(async () => {
     for (const n of ['xrdp-negotiate', 'xrdp-tls', 'xrdp-rdp', 'xrdp-rdp-fips', 'shadow-nla']) labs.set(n, await startLab(n, { port: await freePort() }));
   }, 120_000);
@@ -92,6 +101,26 @@ describeWithTools(['xfreerdp', 'xrdp', 'freerdp-shadow-cli', 'Xvfb', 'dumpcap', 
     const c = connections[0]!;
     expect(c.negotiation).toMatchObject({ requestedProtocols: { names: ['SSL'] }, selectedProtocol: { name: 'RDP' } });
     expect(c.verdict).toMatchObject({ status: 'failed', row: { id: 11 } });
+  }, 60_000);
+
+  it('rdesktop to xrdp security_layer=rdp crypt_level=high: MCS decoded in the clear (rdesktop\'s non-PER Erect Domain named), encrypted from the Client Info on, placed by the sequence to an active session; row 11 as a warning since rdesktop accepts RDP after offering SSL|HYBRID', async () => {
+    const [c] = await recordRdesktop('rdesktop-rdp-high', labs.get('xrdp-rdp')!.port);
+    expect(c.verdict).toMatchObject({ status: 'ok', lastCompletedStage: 'finalization', endedBy: { who: 'client' } });
+    expect(c.verdict.stagesReached).toEqual(['tcp', 'x224', 'mcs-connect', 'channels', 'security-exchange', 'client-info', 'licensing', 'capabilities', 'finalization', 'active']);
+    expect(c.verdict.findings).toContainEqual(expect.objectContaining({ row: 11, text: expect.stringContaining('the client went on') }));
+    expect(c.rdp).toMatchObject({ encryption: { method: 'ENCRYPTION_METHOD_128BIT', level: 'ENCRYPTION_LEVEL_HIGH', certificate: 'proprietary' }, licensing: { outcome: 'valid-client' } });
+    expect(c.rdp.encryptedPdus).toBeGreaterThan(0);
+    const erect = c.timeline.find((e: { what: string }) => e.what === 'MCS Erect Domain Request');
+    expect(erect).toMatchObject({ level: 'info', detail: expect.stringContaining('rdesktop') });
+    expect(c.timeline.filter((e: { level: string }) => e.level === 'error')).toEqual([]);
+    expect(c.timeline.find((e: { what: string }) => /Security Exchange/.test(e.what))).toBeDefined();
+  }, 60_000);
+
+  it('rdesktop to xrdp negotiate: SSL selected, TLS 1.3 completes, the connection goes on into MCS (ok, no keys)', async () => {
+    const [c] = await recordRdesktop('rdesktop-negotiate', labs.get('xrdp-negotiate')!.port);
+    expect(c.negotiation.selectedProtocol.name).toBe('SSL');
+    expect(c.verdict).toMatchObject({ status: 'ok', lastCompletedStage: 'tls', stagesReached: ['tcp', 'x224', 'tls', 'mcs-connect'] });
+    expect(c.verdict.findings.some((f: { row?: number }) => f.row === 11)).toBe(false);
   }, 60_000);
 
   it('xfreerdp to a closed port: row 2, refused', async () => {

@@ -3,6 +3,7 @@ import { describeFailureCode, protocolName, protocolSet } from '../../x224/codes
 import { hex32 } from '../../wire/hex.js';
 import type { Facts } from '../facts.js';
 import { bytesIn } from '../facts.js';
+import type { Finding } from '../verdict.js';
 import type { Rule } from './rule.js';
 import { describeEnd, endedBy, evidence } from './rule.js';
 import { sniffReply } from './sniff.js';
@@ -75,33 +76,40 @@ const disconnectRequest: Rule = (f) => {
   };
 };
 
-const unrequestedProtocol: Rule = (f) => {
+/** The server selected a protocol the client did not offer (row 11), as text; undefined when it did not. */
+function unrequestedSelection(f: Facts): string | undefined {
   const neg = f.cc?.value.negotiation;
   const req = f.cr?.value.negotiation;
   if (!f.cc || !req || neg?.type !== 'response') return undefined;
   const requested = req.requestedProtocols;
   const sel = neg.selectedProtocol;
   const allowed = sel === 0 ? requested === 0 : (requested & sel) === sel && (sel & (sel - 1)) === 0;
-  if (allowed) return undefined;
-  const next = f.stage;
-  const clientWentOn = bytesIn(f, next, 'c2s') > 0;
-  const text = `server selected ${protocolName(sel)} (${hex32(sel)}), which the client did not request (${protocolSet(requested).names.join('|')})`;
-  if (clientWentOn) {
-    return {
-      status: 'ok', summary: `X.224 negotiation completed, but ${text}; the client continued anyway`,
-      evidence: [...requestEvidence(f), evidence('observed', text, { ...f.cc, offset: f.cc.offset }, f.cc.head)],
-      endedBy: endedBy(f),
-      findings: [{ severity: 'warning', row: 11, text: `${text}; strict clients (FreeRDP, IronRDP) abort here` }],
-    };
-  }
+  return allowed ? undefined : `server selected ${protocolName(sel)} (${hex32(sel)}), which the client did not request (${protocolSet(requested).names.join('|')})`;
+}
+
+const clientWentOn = (f: Facts): boolean => bytesIn(f, f.stage, 'c2s') > 0 && f.stage !== 'x224';
+
+/** Row 11 as a failure: the client stopped at the unrequested selection (what strict clients do). */
+const unrequestedProtocol: Rule = (f) => {
+  const text = unrequestedSelection(f);
+  if (!text || clientWentOn(f)) return undefined;
   return {
     status: 'failed', failedStage: 'x224', row: 11,
     summary: text,
     cause: 'the server ignores the client\'s protocol list (xrdp with security_layer=rdp answers this way instead of SSL_NOT_ALLOWED_BY_SERVER)',
-    evidence: [...requestEvidence(f), evidence('observed', text, { ...f.cc, offset: f.cc.offset }, f.cc.head)],
+    evidence: [...requestEvidence(f), evidence('observed', text, { ...f.cc!, offset: f.cc!.offset }, f.cc!.head)],
     endedBy: endedBy(f),
   };
 };
+
+/**
+ * Row 11 as a warning in whatever verdict the later stages give, when the client went on anyway
+ * (rdesktop and mstsc accept RDP after offering SSL|HYBRID; FreeRDP and IronRDP abort).
+ */
+export function x224Findings(f: Facts): Finding[] {
+  const text = unrequestedSelection(f);
+  return text && clientWentOn(f) ? [{ severity: 'warning', row: 11, text: `${text}; the client went on, strict clients (FreeRDP, IronRDP) abort here` }] : [];
+}
 
 /** No Confirm: the server closed (row 4), stayed silent (row 6), or observation ended (34/35). */
 const noConfirm: Rule = (f) => {
