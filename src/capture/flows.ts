@@ -14,6 +14,16 @@ import type { CaptureIssue, CapturedPacket, Tunnel } from './types.js';
 export const DEFAULT_RDP_PORTS: readonly number[] = [3389];
 /** Connections tracked at once (RDP or not); past it the least recently active one is evicted. */
 export const MAX_FLOWS = 100_000;
+/**
+ * A connection with no packet for this long in capture time is taken as ended (an RDP one gets its
+ * verdict then) and forgotten, so memory stays flat however long the capture (Zeek's TCP inactivity
+ * timeout is 5 minutes too).
+ */
+export const IDLE_TIMEOUT_MS = 300_000;
+/** How often, in capture time, idle connections are looked for. */
+const SWEEP_EVERY_MS = 10_000;
+/** A timestamp this far past the latest one is taken as corrupt: it does not move the sweep clock. */
+const MAX_CLOCK_JUMP_MS = 86_400_000;
 /** Malformed packets reported one by one; the rest are counted in a last issue. */
 export const MAX_PACKET_ISSUES = 100;
 
@@ -46,6 +56,8 @@ export interface FlowTableOptions {
   maxFlows?: number;
   /** out-of-order bytes held per direction */
   maxHeldBytes?: number;
+  /** default IDLE_TIMEOUT_MS; Infinity keeps every connection until the capture ends */
+  idleTimeoutMs?: number;
 }
 
 const State = { Pending: 0, Rdp: 1, Ignored: 2, Done: 3 } as const;
@@ -126,15 +138,22 @@ export class FlowTable {
   private issuesShown = 0;
   private issuesHidden = 0;
   private readonly badLinktypes = new Set<number>();
+  private readonly idleMs: number;
+  /** capture time: the latest plausible packet timestamp, and when idle connections were last looked for */
+  private now = -Infinity;
+  private swept = -Infinity;
 
   constructor(opts: FlowTableOptions = {}) {
     this.ports = new Set(opts.rdpPorts ?? DEFAULT_RDP_PORTS);
     this.maxFlows = opts.maxFlows ?? MAX_FLOWS;
     this.maxHeld = opts.maxHeldBytes;
+    this.idleMs = opts.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
   }
 
   packet(p: CapturedPacket): FlowOutput[] {
     const out: FlowOutput[] = (this.out = []);
+    if (this.now === -Infinity || (p.at > this.now && p.at - this.now <= MAX_CLOCK_JUMP_MS)) this.now = p.at;
+    if (this.now - this.swept >= SWEEP_EVERY_MS) this.sweep();
     const d = p.data;
     const off = ipOffset(p.linktype, d);
     if (off === NOT_IP) return out;
@@ -373,6 +392,17 @@ export class FlowTable {
     f.state = State.Done;
     f.queue = [];
     f.held = [];
+  }
+
+  /** Ends the connections idle for longer than the timeout and forgets them (and finished or ignored ones). */
+  private sweep(): void {
+    this.swept = this.now;
+    const before = this.now - this.idleMs;
+    for (const [key, f] of this.flows) {
+      if (f.lastAt >= before) continue;
+      this.flows.delete(key);
+      if (f.state <= State.Rdp) this.stop(f, f.lastAt, `no packet for more than ${this.idleMs / 1000} s of capture time: taken as ended (idle timeout)`);
+    }
   }
 
   /** Second-chance LRU: flows used since their last pass go to the back; the first unused one goes. */

@@ -102,9 +102,24 @@ function parsed(der: Uint8Array): Cert | undefined {
   }
 }
 
+// Signature checks by certificate pair, bounded: a capture shows the same chain in every connection
+const SIGNS_CACHE_SIZE = 1024;
+const signsCache = new Map<string, boolean>();
+
 /** `issuer` names and signs `subject` (RFC 5280 §6.1.3 (a)(1), (a)(4)). */
 function signs(issuer: Cert, subject: Cert): boolean {
   if (subject.info.issuer !== issuer.info.subject) return false;
+  const key = `${issuer.info.sha256}>${subject.info.sha256}`;
+  let ok = signsCache.get(key);
+  if (ok === undefined) {
+    ok = verifies(issuer, subject);
+    if (signsCache.size >= SIGNS_CACHE_SIZE) signsCache.delete(signsCache.keys().next().value!);
+    signsCache.set(key, ok);
+  }
+  return ok;
+}
+
+function verifies(issuer: Cert, subject: Cert): boolean {
   const s = x509(subject);
   const i = x509(issuer);
   if (!s || !i) return false;

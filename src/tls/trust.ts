@@ -1,6 +1,6 @@
 // Trust anchors from a PEM bundle (RFC 7468 §5 "CERTIFICATE" blocks), e.g. --ca FILE or the system
 // store. Pure: the caller reads the file.
-import { parseCertificate } from './x509.js';
+import { certificateSubject } from './x509.js';
 
 export interface TrustStore {
   /** where the anchors came from (a file path) */
@@ -20,7 +20,10 @@ export const SYSTEM_TRUST_BUNDLES: readonly string[] = [
 
 const BLOCK = /-----BEGIN (?:X509 )?CERTIFICATE-----([^-]*)-----END (?:X509 )?CERTIFICATE-----/g;
 
-/** PEM bundle text → anchors; CERTIFICATE blocks that do not decode or parse are skipped and counted. */
+/**
+ * PEM bundle text → anchors indexed by subject; CERTIFICATE blocks that do not decode are skipped and
+ * counted. An anchor is parsed in full only when a chain reaches it.
+ */
 export function parseTrustBundle(pem: string, source: string): TrustStore & { skipped: number } {
   const anchors: TrustStore['anchors'] = [];
   let skipped = 0;
@@ -32,7 +35,7 @@ export function parseTrustBundle(pem: string, source: string): TrustStore & { sk
     }
     const der = new Uint8Array(Buffer.from(body, 'base64'));
     try {
-      anchors.push({ der, subject: parseCertificate(der).subject });
+      anchors.push({ der, subject: certificateSubject(der) });
     } catch {
       skipped++;
     }

@@ -406,8 +406,31 @@ export function subjectPublicKey(der: Uint8Array): Uint8Array {
   return der.slice(bits.content + 1, bits.end);
 }
 
+/**
+ * The subject as text, from our own DER walk only (no pkijs): what a trust store needs to index its
+ * anchors without parsing each one. Throws DecodeError like parseCertificate.
+ */
+export function certificateSubject(der: Uint8Array): string {
+  return formatName(der, outline(der).subject, 'subject').text;
+}
+
+// A capture repeats its servers' certificates in every connection: results are kept by content,
+// bounded (a Map iterates oldest first). CertInfo values are never mutated by their users.
+const CACHE_SIZE = 256;
+const cache = new Map<string, CertInfo>();
+
 /** Throws DecodeError { layer: 'tls', pdu: 'X.509 certificate', field, offset } for bytes that are not a certificate. */
 export function parseCertificate(der: Uint8Array): CertInfo {
+  const key = fingerprint('sha256', der);
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const info = parseUncached(der, key);
+  if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  cache.set(key, info);
+  return info;
+}
+
+function parseUncached(der: Uint8Array, sha256: string): CertInfo {
   const o = outline(der);
   let cert: pkijs.Certificate;
   try {
@@ -430,7 +453,7 @@ export function parseCertificate(der: Uint8Array): CertInfo {
     selfIssued: Buffer.compare(subjectDer, issuerDer) === 0,
     ...keyInfo(cert.subjectPublicKeyInfo),
     ...signatureInfo(cert.signatureAlgorithm),
-    sha256: fingerprint('sha256', der),
+    sha256,
     sha1: fingerprint('sha1', der),
   };
 }

@@ -211,6 +211,22 @@ describe('FlowTable', () => {
     ]);
   });
 
+  it('ends a connection idle for longer than the timeout in capture time, and a corrupt far-future timestamp does not', () => {
+    const a = new Conn('10.0.0.1', 1, '10.0.0.2', 3389);
+    const b = new Conn('10.0.0.1', 2, '10.0.0.2', 3389);
+    const t = new FlowTable({ idleTimeoutMs: 60_000 });
+    const at = (f: Uint8Array, n: number, ms: number) => brief(t.packet({ ...packet(f, n), at: ms }));
+    expect(at(a.syn(), 1, 0)).toEqual(['start 1 10.0.0.1:1>10.0.0.2:3389', '1 syn@1']);
+    expect(at(b.syn(), 2, 30_000)).toEqual(['start 2 10.0.0.1:2>10.0.0.2:3389', '2 syn@2']);
+    // 10 years on: taken as corrupt, nothing ends
+    expect(at(b.syn(), 3, 10 * 365 * 86_400_000)).toEqual([]);
+    // 70 s on: a has been idle 70 s (> 60), b 40 s
+    expect(at(b.syn(), 4, 70_000)).toEqual([
+      '1 no-answer', '1 end capture-end (no packet for more than 60 s of capture time: taken as ended (idle timeout))', 'finish 1@1',
+    ]);
+    expect(brief(t.end(80_000))).toEqual(['2 no-answer', '2 end capture-end', 'finish 2@4']);
+  });
+
   it('never lets a malformed packet stop the flow table', () => {
     const t = new FlowTable();
     let seed = 99;
