@@ -3,16 +3,23 @@
 // of every kind mixed with Modbus, DCE-RPC, HTTP, TLS, S7 and SOCKS traffic), repeated with the
 // addresses of each copy rewritten so every copy is a set of new connections, and timestamps laid
 // end to end.
-// Usage: npm run build && node bench/analyze-vs-tshark.mjs [megabytes, default 150] [more sizes...]
-//        node bench/analyze-vs-tshark.mjs --write FILE [megabytes]   only writes the capture (profiling)
+// Two mixes: 'handshakes' (every bundled pcap: ~47 RDP connections per MB, the worst case for a
+// per-connection analysis) and 'sessions' (the three real captures with long RDP sessions, plus the
+// Modbus/DCE-RPC/HTTP and Arkime multi-protocol traces: what a capture of a network looks like).
+// Usage: npm run build && node bench/analyze-vs-tshark.mjs [--mix handshakes|sessions] [megabytes, default 150] [more sizes...]
+//        node bench/analyze-vs-tshark.mjs [--mix M] --write FILE [megabytes]   only writes the capture (profiling)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const WRITE = process.argv[2] === '--write' ? process.argv[3] : undefined;
-const SIZES = process.argv.slice(WRITE ? 4 : 2).map(Number).filter((n) => n > 0);
+const argv = process.argv.slice(2);
+const MIX = argv[0] === '--mix' ? argv.splice(0, 2)[1] : 'handshakes';
+const WRITE = argv[0] === '--write' ? argv.splice(0, 2)[1] : undefined;
+const SIZES = argv.map(Number).filter((n) => n > 0);
+const SESSIONS = ['rdp-to-ssl.pcap', 'rdp-proprietary-encryption.pcap', 'RDP-003.pcap', 'modbus-and-non-modbus-p502.pcap', 'arkime_synthetic.pcap'];
+if (MIX !== 'handshakes' && MIX !== 'sessions') throw new Error(`--mix handshakes|sessions, not ${MIX}`);
 if (SIZES.length === 0) SIZES.push(150);
 
 // tshark dissects every packet and prints the RDP fields rdpscope reports (Wireshark 4.0 names)
@@ -50,7 +57,8 @@ function rewrite(frame, k) {
 }
 
 function buildCapture(file, megabytes) {
-  const files = ['fixtures/pcaps', 'fixtures/lab'].flatMap((d) => readdirSync(join(ROOT, d)).filter((f) => f.endsWith('.pcap')).map((f) => join(ROOT, d, f)));
+  const files = ['fixtures/pcaps', 'fixtures/lab'].flatMap((d) => readdirSync(join(ROOT, d))
+    .filter((f) => f.endsWith('.pcap') && (MIX === 'handshakes' || SESSIONS.includes(f))).map((f) => join(ROOT, d, f)));
   const sets = files.map(records).filter((r) => r.length);
   const header = Buffer.alloc(24);
   header.writeUInt32LE(0xa1b2c3d4, 0);
@@ -133,7 +141,7 @@ try {
   for (const mb of SIZES) {
     const file = join(dir, `mixed-${mb}MB.pcap`);
     const { bytes, packets } = buildCapture(file, mb);
-    console.log(`capture: ${(bytes / 1e6).toFixed(0)} MB, ${packets.toLocaleString('en')} packets (${statSync(file).size} bytes on disk)`);
+    console.log(`capture (${MIX}): ${(bytes / 1e6).toFixed(0)} MB, ${packets.toLocaleString('en')} packets (${statSync(file).size} bytes on disk)`);
     const ours = await measure(process.execPath, [join(ROOT, 'bin/rdpscope.js'), 'analyze', '--json', file]);
     const theirs = await measure('tshark', ['-n', '-r', file, '-Y', TSHARK_FILTER, '-T', 'fields', ...TSHARK_FIELDS.flatMap((f) => ['-e', f])]);
     for (const [tool, r] of [['rdpscope analyze --json', ours], ['tshark -Y ... -T fields', theirs]]) {

@@ -44,7 +44,7 @@ CLIENT_DISPLAY=${LAB_CLIENT_DISPLAY:-:58}
 CLIENT_X_DIR=${LAB_CLIENT_X_DIR:-/tmp/rdpscope-lab-x${CLIENT_DISPLAY#:}}
 
 LAB_PACKAGES=(xrdp freerdp2-x11 freerdp2-shadow-x11 winpr-utils xvfb xauth tshark nmap openssl
-              sslscan nftables iproute2 rdesktop)
+              sslscan nftables iproute2 rdesktop chromium)
 
 # ---------------------------------------------------------------------------------------------
 # Scenario table (real-servers.md section 2/3/4). '-' = not set.
