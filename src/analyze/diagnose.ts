@@ -11,6 +11,7 @@ import { reachedUndecoded } from './rules/beyond.js';
 import { tlsRules } from './rules/tls.js';
 import { credsspRules } from './rules/credssp.js';
 import { rdpRules } from './rules/rdp.js';
+import { endlessCredssp, serverLimit } from './rules/limits.js';
 import { checkCertificate, type CertificateOptions } from './certificate.js';
 import type { StageName } from './stages.js';
 import { STAGE_HANDLERS } from './stages/index.js';
@@ -19,7 +20,7 @@ import { CLIENT_DISCONNECT, describeCode, EXTENDED_REASON } from '../codes/index
 
 export type { Verdict } from './verdict.js';
 
-const RULES: readonly Rule[] = [resolveRule, tcpRule, ...x224Rules, ...tlsRules, ...credsspRules, ...rdpRules, reachedUndecoded];
+const RULES: readonly Rule[] = [resolveRule, tcpRule, serverLimit, endlessCredssp, ...x224Rules, ...tlsRules, ...credsspRules, ...rdpRules, reachedUndecoded];
 
 /** What the caller knows that the events do not: names to match and trust anchors. */
 export type DiagnoseOptions = CertificateOptions;

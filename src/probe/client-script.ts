@@ -6,7 +6,7 @@ import { DISCONNECT_REQUEST_NAME } from '../x224/tpdu.js';
 import type { ConnectionConfirm } from '../x224/connection-confirm.js';
 import { PROTOCOL } from '../x224/codes.js';
 import { TLS_PDU } from '../analyze/stages/tls.js';
-import { CREDSSP_PDU, type TsRequestPdu } from '../analyze/stages/credssp.js';
+import { CREDSSP_PDU, MAX_CREDSSP_ROUNDS, type TsRequestPdu } from '../analyze/stages/credssp.js';
 import { CredsspClient, negotiateRequest, type CredsspClientStep, type PubKeyAuthCheck } from '../credssp/credssp-client.js';
 import type { NtlmCredentials } from '../credssp/ntlm-client.js';
 import { subjectPublicKey } from '../tls/x509.js';
@@ -78,6 +78,8 @@ export class ClientScript {
   private awaitingEua = false;
   /** the connection sequence after X.224/TLS/CredSSP, once started */
   private rdp: RdpClient | undefined;
+  /** TSRequests the server sent (bounded by MAX_CREDSSP_ROUNDS) */
+  private serverTsRequests = 0;
 
   constructor(private readonly opts: ScriptOptions) {}
 
@@ -101,6 +103,10 @@ export class ClientScript {
   next(events: readonly TrackerEvent[]): ScriptAction[] {
     if (this.finished) return [];
     for (const e of events) {
+      if (e.type === 'pdu' && e.dir === 's2c' && e.name === CREDSSP_PDU.tsRequest && ++this.serverTsRequests > MAX_CREDSSP_ROUNDS) {
+        this.finished = true;
+        return [{ kind: 'done', reason: `the server sent more than ${MAX_CREDSSP_ROUNDS} TSRequests: CredSSP does not end` }];
+      }
       const steps = this.rdpSteps(e) ?? this.mcsStart(e) ?? this.credentialed(e);
       if (steps) {
         if (steps.some((a) => a.kind === 'done')) this.finished = true;
@@ -219,6 +225,8 @@ export class ClientScript {
   }
 
   private stopReason(e: TrackerEvent): string | undefined {
+    // a length or count beyond the tracker's limits: it follows this direction no further
+    if (e.type === 'decode-error' && e.dir === 's2c' && e.error.code === 'LIMIT_EXCEEDED') return `server ${e.error.pdu} ${e.error.field}: ${e.error.reason}`;
     if (e.type === 'pdu' && e.name === CONNECTION_CONFIRM_NAME && !this.rdp) return 'connection confirm received';
     // with --no-mcs (or --no-credssp on NLA) the probe stops once TLS is up and reported
     if (e.type === 'tls-session' && !this.rdp && !this.nla) return 'TLS handshake completed';

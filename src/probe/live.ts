@@ -11,6 +11,7 @@ import type { TcpWhat, TrackerInput } from '../analyze/input.js';
 import type { TLSSocket } from 'node:tls';
 import { ClientScript, type ScriptAction, type ScriptOptions, type TlsClientOptions } from './client-script.js';
 import { sessionInfo, startTls, TlsTap } from './tls-tap.js';
+import { CONNECTION_CONFIRM_NAME } from '../x224/connection-confirm.js';
 import type { DiagnoseOptions } from '../analyze/diagnose.js';
 
 /** After a TLS failure, how long to wait for the server's FIN or RST before ending. */
@@ -22,10 +23,16 @@ export interface ProbeOptions extends ScriptOptions {
   /** 4 or 6 to force an address family; 0 (default) takes the resolver's first answer */
   family?: 0 | 4 | 6;
   connectTimeoutMs: number;
-  /** longest wait for the next byte within a stage */
+  /**
+   * longest wait for progress within a stage: the server's next complete PDU (or anything else the
+   * tracker reports) after the last one or after the probe's last send. Bytes that never complete a
+   * PDU (a server dripping one byte a second) do not extend it.
+   */
   stageTimeoutMs: number;
   /** certificate names and trust anchors for the verdict */
   diagnose?: DiagnoseOptions;
+  /** each NSS key log line of the TLS session, as node:tls emits it */
+  keylog?: (line: Buffer) => void;
 }
 
 export interface ProbeResult {
@@ -92,6 +99,11 @@ export async function probe(opts: ProbeOptions): Promise<ProbeResult> {
     let timer: NodeJS.Timeout | undefined;
     let tap: TlsTap | undefined;
     let secure: TLSSocket | undefined;
+    /** TLS failed: only the short wait for the server's close remains, progress no longer extends it */
+    let tlsFailed = false;
+    /** server bytes since the last progress, and the server's wire stream offset */
+    let pendingBytes = 0;
+    let s2cOffset = 0;
     const feed = (input: TrackerInput): TrackerEvent[] => (finished ? [] : tracker.push(input));
     const finish = (): void => {
       if (finished) return;
@@ -105,32 +117,46 @@ export async function probe(opts: ProbeOptions): Promise<ProbeResult> {
       clearTimeout(timer);
       timer = setTimeout(onTimeout, ms);
     };
+    /** The stage timer restarts on progress: tracker events from server bytes, or a send by the probe. */
+    const progress = (): void => {
+      if (tlsFailed || finished) return;
+      pendingBytes = 0;
+      arm(opts.stageTimeoutMs, stageTimeout);
+    };
     const upgrade = (o: TlsClientOptions): void => {
       tap = new TlsTap(socket, (bytes) => { feed({ kind: 'data', dir: 'c2s', lane: 'wire', bytes, at: now() }); });
-      secure = startTls(tap, o);
+      secure = startTls(tap, o, opts.keylog);
       // node flushes the client's last handshake flight (Finished) after this event: report the
       // session once those bytes have gone through the tap, so the wire lane stays in order
       secure.on('secureConnect', () => setImmediate(() => {
         const info = sessionInfo(secure!);
+        progress();
         act(script.next(feed({ kind: 'tls-session', source: 'tls-library', ...info, at: now() })));
       }));
       secure.on('data', (bytes: Buffer) => {
-        act(script.next(feed({ kind: 'data', dir: 's2c', lane: 'inner', bytes: new Uint8Array(bytes), at: now() })));
+        const evs = feed({ kind: 'data', dir: 's2c', lane: 'inner', bytes: new Uint8Array(bytes), at: now() });
+        if (evs.length) progress();
+        act(script.next(evs));
       });
       // an alert or a close ends TLS: the tap has recorded it; wait briefly for the server's FIN
-      secure.on('error', () => arm(Math.min(TLS_CLOSE_GRACE_MS, opts.stageTimeoutMs), () => {
-        feed({ kind: 'end', how: 'probe-done', detail: 'TLS handshake failed', at: now() });
-        finish();
-      }));
+      secure.on('error', () => {
+        tlsFailed = true;
+        arm(Math.min(TLS_CLOSE_GRACE_MS, opts.stageTimeoutMs), () => {
+          feed({ kind: 'end', how: 'probe-done', detail: 'TLS handshake failed', at: now() });
+          finish();
+        });
+      });
     };
     const act = (actions: ScriptAction[]): void => {
       for (const a of actions) {
         if (a.kind === 'send') {
           feed({ kind: 'data', dir: 'c2s', lane: 'wire', bytes: a.bytes, at: now() });
           socket.write(a.bytes);
+          progress();
         } else if (a.kind === 'send-inner') {
           feed({ kind: 'data', dir: 'c2s', lane: 'inner', bytes: a.bytes, at: now() });
           secure?.write(a.bytes);
+          progress();
         } else if (a.kind === 'upgrade-tls') {
           upgrade(a.options);
         } else if (a.kind === 'observe') {
@@ -145,7 +171,8 @@ export async function probe(opts: ProbeOptions): Promise<ProbeResult> {
       }
     };
     const stageTimeout = (): void => {
-      feed({ kind: 'end', how: 'timeout', detail: `no data for ${opts.stageTimeoutMs} ms`, at: now() });
+      const partial = pendingBytes ? `, only ${pendingBytes} bytes that completed nothing` : '';
+      feed({ kind: 'end', how: 'timeout', detail: `no progress for ${opts.stageTimeoutMs} ms${partial}`, at: now() });
       finish();
     };
 
@@ -162,10 +189,20 @@ export async function probe(opts: ProbeOptions): Promise<ProbeResult> {
     });
     socket.on('data', (bytes: Buffer) => {
       if (finished) return;
-      arm(opts.stageTimeoutMs, stageTimeout);
+      const start = s2cOffset;
+      s2cOffset += bytes.length;
+      pendingBytes += bytes.length;
       const evs = feed({ kind: 'data', dir: 's2c', lane: 'wire', bytes: new Uint8Array(bytes), at: now() });
+      if (evs.length) progress();
+      const before = tap;
       if (tap) tap.push(bytes);
       act(script.next(evs));
+      if (tap && !before) {
+        // TLS began in this read: what followed the Confirm in it is the server's first TLS bytes ([MS-RDPBCGR] 5.4.5.1)
+        const cc = evs.find((e) => e.type === 'pdu' && e.name === CONNECTION_CONFIRM_NAME);
+        const rest = cc?.type === 'pdu' ? bytes.subarray(cc.offset + cc.length - start) : undefined;
+        if (rest?.length) tap.push(rest);
+      }
     });
     socket.on('end', () => {
       if (finished) return;

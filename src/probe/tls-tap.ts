@@ -59,8 +59,9 @@ export function sessionInfo(s: tls.TLSSocket): TlsSessionInfo {
   return info;
 }
 
-export function startTls(tap: TlsTap, o: TlsClientOptions): tls.TLSSocket {
-  return tls.connect({
+/** `keylog` receives each NSS key log line of the session (node's 'keylog' event), e.g. to decrypt a capture of it later. */
+export function startTls(tap: TlsTap, o: TlsClientOptions, keylog?: (line: Buffer) => void): tls.TLSSocket {
+  const s = tls.connect({
     socket: tap,
     rejectUnauthorized: false, // rdpscope checks the certificate itself and reports what it finds
     ciphers: o.ciphers ?? PROBE_CIPHERS,
@@ -68,4 +69,6 @@ export function startTls(tap: TlsTap, o: TlsClientOptions): tls.TLSSocket {
     ...(o.maxVersion ? { maxVersion: o.maxVersion } : {}),
     ...(o.servername ? { servername: o.servername } : {}),
   });
+  if (keylog) s.on('keylog', keylog);
+  return s;
 }

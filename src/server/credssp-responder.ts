@@ -33,6 +33,10 @@ const SPNEGO_HINT = 'not_defined_in_RFC4178@please_ignore';
 const MAX_UNCLAIMED = 1 << 20;
 /** RFC 4178 §4.2.2 negState reject */
 const NEG_STATE_REJECT = 2;
+/** RFC 4178 §4.2.2 negState accept-incomplete: the endless scenario's "one more leg" */
+const NEG_STATE_ACCEPT_INCOMPLETE = 1;
+/** pause between the endless scenario's TSRequests */
+const ENDLESS_EVERY_MS = 10;
 
 export type CredsspBehaviour = NonNullable<TlsServerSpec['credssp']>;
 
@@ -40,7 +44,7 @@ export type CredsspBehaviour = NonNullable<TlsServerSpec['credssp']>;
  * What the I/O layer does, in order: write bytes inside TLS, or end the connection. 'fin' and 'rst'
  * act on the TCP socket under TLS (no close_notify); 'tls-alert' ends TLS itself (see server.ts).
  */
-export type CredsspAction = { write: Uint8Array } | { close: 'fin' | 'rst' | 'tls-alert' };
+export type CredsspAction = { write: Uint8Array } | { repeat: Uint8Array; everyMs: number } | { close: 'fin' | 'rst' | 'tls-alert' };
 
 export interface CredsspResponderOptions {
   now: () => number;
@@ -131,6 +135,10 @@ export class CredsspResponder {
     if (b === 'close') return this.end('fin');
     if (b === 'reset') return this.end('rst');
     if (b === 'tls-alert') return this.end('tls-alert');
+    if (typeof b === 'object' && 'raw' in b) {
+      this.phase = { at: 'done' };
+      return [{ write: b.raw }];
+    }
     if (!isNtlm(decodeTsRequest(frame), 1)) return this.last();
     if (b === 'kerberos-only') {
       const init = encodeSpnego({ kind: 'init', mechTypes: [OID.msKerberos, OID.kerberos, OID.kerberosU2U], hintName: SPNEGO_HINT });
@@ -178,6 +186,12 @@ export class CredsspResponder {
     if (this.behaviour === 'eua-denied') {
       this.phase = { at: 'done' };
       return [{ write: encodeEarlyUserAuthResult(AUTHZ_ACCESS_DENIED) }, { close: 'fin' }];
+    }
+    if (this.behaviour === 'endless') {
+      // where HYBRID_EX expects the 4-byte Early User Authorization Result, more SPNEGO legs that never end
+      this.phase = { at: 'done' };
+      const leg = encodeTsRequest({ version: p.version, negoTokens: [encodeSpnego({ kind: 'resp', negState: NEG_STATE_ACCEPT_INCOMPLETE })] });
+      return [{ repeat: leg, everyMs: ENDLESS_EVERY_MS }];
     }
     this.phase = { at: 'complete' };
     return this.o.hybridEx ? [{ write: encodeEarlyUserAuthResult(AUTHZ_SUCCESS) }] : [];

@@ -35,7 +35,8 @@ import {
   encodeSetErrorInfo, encodeWithSecurityHeader, ENCRYPTION_LEVEL, ENCRYPTION_METHOD, SEC, securityHeaderKind,
   securityHeaderKindFromFlags, type SecuredPdu, type SecurityHeaderKind,
 } from '../rdp/index.js';
-import { encodeLicenseError, encodeLicensingPduWithHeader, encodeValidClientLicense } from '../licensing/index.js';
+import { encodeLicenseError, encodeLicensingPduWithHeader, encodeServerLicenseRequest, encodeValidClientLicense } from '../licensing/index.js';
+import { encodeServerCertificate } from '../gcc/certificate.js';
 import { decryptClientRandom, deriveSessionKeys, RdpSecurityCipher } from '../rdpsec/index.js';
 import { scenarioProprietaryKey, type ProprietaryKey } from './rdp-responder-key.js';
 
@@ -63,6 +64,12 @@ export type RdpFailure =
    * the Security Exchange (row 30)
    */
   | { close: 'after-connect-initial' | 'during-channel-joins' | 'after-channel-joins' | 'after-security-exchange' }
+  /**
+   * a TCP reset (RST) instead of the next answer: after the Connect Initial, after the Erect Domain and
+   * Attach User Requests, after the Security Exchange, after the Client Info, or during licensing (a
+   * License Request answers the Client Info; the client's reply to it gets the RST)
+   */
+  | { reset: 'after-connect-initial' | 'after-attach-user' | 'after-security-exchange' | 'after-client-info' | 'during-licensing' }
   /** read the PDU and never answer (row 34) */
   | { silent: 'after-connect-initial' | 'after-client-info' }
   /** an MCS Disconnect Provider Ultimatum with this T.125 reason instead of the answer, then FIN (rows 26 and 33) */
@@ -139,7 +146,7 @@ export class RdpResponder {
   private mcsPdu: Uint8Array = empty;
   private stage: RdpPhase = 'connect-initial';
   /** what the next Send Data Request on the I/O channel must be */
-  private expect: 'security-exchange' | 'client-info' | 'nothing' = 'nothing';
+  private expect: 'security-exchange' | 'client-info' | 'licensing' | 'nothing' = 'nothing';
   private readonly failure: RdpFailure | undefined;
   private readonly key: ProprietaryKey;
   private readonly enhanced: boolean;
@@ -208,6 +215,14 @@ export class RdpResponder {
     return [];
   }
 
+  /** The scripted RST, if the failure puts one at this point. */
+  private resetAt(point: Extract<RdpFailure, { reset: unknown }>['reset']): RdpAction[] | undefined {
+    const f = this.failure;
+    if (!f || !('reset' in f) || f.reset !== point) return undefined;
+    this.stage = 'ended';
+    return [{ close: 'rst' }];
+  }
+
   private end(...writes: Uint8Array[]): RdpAction[] {
     this.stage = 'ended';
     return [...writes.map((write) => ({ write })), { close: 'fin' }];
@@ -237,6 +252,8 @@ export class RdpResponder {
     this.client = decodeClientData(gcc.userData, gcc.userDataOffset);
     const f = this.failure;
     if (f && 'close' in f && f.close === 'after-connect-initial') return this.end();
+    const reset = this.resetAt('after-connect-initial');
+    if (reset) return reset;
     if (f && 'silent' in f && f.silent === 'after-connect-initial') return this.stop();
     if (f && 'disconnect' in f && f.disconnect === 'after-connect-initial') return this.end(this.ultimatum(f.reason));
     this.chooseSecurity();
@@ -291,6 +308,8 @@ export class RdpResponder {
   // ---- Channel Connection ----
 
   private attachUser(): RdpAction[] {
+    const reset = this.resetAt('after-attach-user');
+    if (reset) return reset;
     const f = this.failure;
     if (f && 'attachResult' in f) {
       this.stage = 'ended';
@@ -327,6 +346,7 @@ export class RdpResponder {
   private ioData(data: Uint8Array): RdpAction[] {
     if (this.expect === 'security-exchange') return this.securityExchange(data);
     if (this.expect === 'client-info') return this.clientInfo(data);
+    if (this.expect === 'licensing') return this.resetAt('during-licensing') ?? [];
     return [];
   }
 
@@ -340,7 +360,7 @@ export class RdpResponder {
     this.expect = 'client-info';
     const f = this.failure;
     if (f && 'close' in f && f.close === 'after-security-exchange') return this.end();
-    return [];
+    return this.resetAt('after-security-exchange') ?? [];
   }
 
   private clientInfo(data: Uint8Array): RdpAction[] {
@@ -359,6 +379,13 @@ export class RdpResponder {
     }
     this.expect = 'nothing';
     const f = this.failure;
+    const reset = this.resetAt('after-client-info');
+    if (reset) return reset;
+    if (f && 'reset' in f && f.reset === 'during-licensing') {
+      // a License Request ([MS-RDPELE] 2.2.2.1) with this connection's proprietary certificate: the client must answer
+      this.expect = 'licensing';
+      return [{ write: this.licensing(encodeServerLicenseRequest({ serverRandom: this.o.random(32), certificate: encodeServerCertificate(this.key.certificate) })) }];
+    }
     if (f && 'silent' in f && f.silent === 'after-client-info') return this.stop();
     if (f && 'disconnect' in f && f.disconnect === 'after-client-info') return this.end(this.ultimatum(f.reason));
     if (f && 'licenseError' in f) return this.end(this.licensing(encodeLicenseError({ errorCode: f.licenseError, stateTransition: f.stateTransition })));

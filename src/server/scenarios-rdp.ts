@@ -19,13 +19,13 @@ import { ENCRYPTION_LEVEL as LEVEL, ENCRYPTION_METHOD as METHOD } from '../rdp/s
 const request = { await: 'request' } as const;
 
 /** SSL when requested (TLS without NLA), else the best requested protocol; a legacy request gets a legacy Confirm. */
-function sslFirst(req: ConnectionRequest): Uint8Array {
+export function sslFirst(req: ConnectionRequest): Uint8Array {
   if (!req.negotiation) return confirmTo(req);
   return selectProtocol(req, req.negotiation.requestedProtocols & PROTOCOL.SSL ? PROTOCOL.SSL : bestProtocol(req));
 }
 
 /** PROTOCOL_RDP whatever was requested: Standard RDP Security. */
-function rdpOnly(req: ConnectionRequest): Uint8Array {
+export function rdpOnly(req: ConnectionRequest): Uint8Array {
   return req.negotiation ? selectProtocol(req, PROTOCOL.RDP) : confirmTo(req);
 }
 

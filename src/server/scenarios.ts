@@ -1,6 +1,7 @@
 // Scenario table: scripted X.224-stage behaviours reproducing failure-catalogue rows 4-12
 // (docs/failure-catalogue.md §3; Connection Confirm per [MS-RDPBCGR] 2.2.1.2), then the TLS,
-// CredSSP and RDP connection-sequence scenarios (scenarios-tls.ts, -credssp.ts, -rdp.ts).
+// CredSSP and RDP connection-sequence scenarios (scenarios-tls.ts, -credssp.ts, -rdp.ts), and the
+// hostile servers (scenarios-hostile.ts).
 import type { Step } from './script.js';
 import { bestProtocol, confirmTo, disconnect, refuseWith, selectProtocol, unrequestedProtocol } from './replies.js';
 import { describeFailureCode } from '../x224/codes.js';
@@ -8,6 +9,7 @@ import type { ConnectionRequest } from '../x224/connection-request.js';
 import { TLS_SCENARIOS } from './scenarios-tls.js';
 import { CREDSSP_SCENARIOS } from './scenarios-credssp.js';
 import { RDP_SCENARIOS } from './scenarios-rdp.js';
+import { HOSTILE_SCENARIOS } from './scenarios-hostile.js';
 
 export interface Scenario {
   /** stable kebab-case name used by tests, docs and `rdpscope serve --scenario` */
@@ -76,6 +78,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ...TLS_SCENARIOS,
   ...CREDSSP_SCENARIOS,
   ...RDP_SCENARIOS,
+  ...HOSTILE_SCENARIOS,
 ];
 
 export function findScenario(name: string): Scenario | undefined {

@@ -43,6 +43,10 @@ export type Step =
   | { rdp: RdpSpec }
   /** write the reply; with byteEveryMs, one byte at a time with that pause between bytes */
   | { send: Reply; byteEveryMs?: number }
+  /** write the reply again and again, everyMs apart, until the client leaves; the script ends here */
+  | { repeat: Reply; everyMs: number }
+  /** stop reading the socket (its receive window fills) and never answer; the script ends here */
+  | { stopReading: true }
   /** end the connection: FIN (graceful close) or RST (reset) */
   | { close: 'fin' | 'rst' };
 
@@ -54,6 +58,7 @@ export type Step =
  */
 export type Effect =
   | { write: Uint8Array } | { sleep: number } | { close: 'fin' | 'rst' }
+  | { repeat: Uint8Array; everyMs: number } | { stopReading: true }
   | { startTls: TlsServerSpec; request?: ConnectionRequest; selectedProtocol?: number; rdp?: RdpBehaviour }
   | { startRdp: RdpBehaviour; request?: ConnectionRequest; rest: Uint8Array };
 
@@ -107,13 +112,16 @@ export class ScriptRun {
     return this.run();
   }
 
+  private bytesOf(reply: Reply): Uint8Array {
+    if (typeof reply !== 'function') return reply;
+    if (!this.request) throw new Error('scenario bug: a computed reply must follow { await: \'request\' }');
+    const bytes = reply(this.request);
+    this.selected = selectedBy(bytes) ?? this.selected;
+    return bytes;
+  }
+
   private writes(step: { send: Reply; byteEveryMs?: number }): Effect[] {
-    let bytes = step.send;
-    if (typeof bytes === 'function') {
-      if (!this.request) throw new Error('scenario bug: a computed reply must follow { await: \'request\' }');
-      bytes = bytes(this.request);
-      this.selected = selectedBy(bytes) ?? this.selected;
-    }
+    const bytes = this.bytesOf(step.send);
     const pause = step.byteEveryMs;
     if (pause === undefined) return [{ write: bytes }];
     const out: Effect[] = [];
@@ -133,6 +141,8 @@ export class ScriptRun {
     const out: Effect[] = [];
     for (let step = this.script[this.next]; step && !('await' in step); step = this.script[++this.next]) {
       if ('close' in step) return [...out, ...this.stop({ close: step.close })];
+      if ('stopReading' in step) return [...out, ...this.stop({ stopReading: true })];
+      if ('repeat' in step) return [...out, ...this.stop({ repeat: this.bytesOf(step.repeat), everyMs: step.everyMs })];
       const request = this.request ? { request: this.request } : {};
       const selected = this.selected ?? (this.request ? bestProtocol(this.request) : undefined);
       const selectedProtocol = selected === undefined ? {} : { selectedProtocol: selected };

@@ -15,12 +15,21 @@ import { bestProtocol } from './replies.js';
 import { PROTOCOL } from '../x224/codes.js';
 import type { ConnectionRequest } from '../x224/connection-request.js';
 
+/** Writes bytes again and again, everyMs apart (each write handed to the socket first), until the connection is gone. */
+async function repeat(socket: net.Socket, out: net.Socket, bytes: Uint8Array, everyMs: number): Promise<void> {
+  while (!socket.destroyed && out.writable) {
+    await new Promise<void>((done) => out.write(bytes, () => done()));
+    await sleep(everyMs);
+  }
+}
+
 /** Runs actions in order on this socket: a close waits until the bytes before it were handed to the TCP socket. */
 function actor(socket: net.Socket, out: net.Socket): (actions: readonly (CredsspAction | RdpAction)[]) => void {
   let queue = Promise.resolve();
   const act = async (a: CredsspAction | RdpAction): Promise<void> => {
     if (socket.destroyed) return;
     if ('write' in a) await new Promise<void>((done) => out.write(a.write, () => done()));
+    else if ('repeat' in a) await repeat(socket, out, a.repeat, a.everyMs);
     else if (a.close === 'fin') socket.end(); // TCP FIN (under TLS: no close_notify)
     else if (a.close === 'rst') socket.resetAndDestroy();
     // node:tls cannot send an arbitrary (fatal) alert; ending TLS sends close_notify, then FIN. That is
@@ -127,6 +136,8 @@ async function perform(socket: net.Socket, effects: Effect[]): Promise<void> {
     else if ('write' in e) socket.write(e.write);
     else if ('startTls' in e) startTls(socket, e);
     else if ('startRdp' in e) startRdp(socket, e);
+    else if ('repeat' in e) await repeat(socket, socket, e.repeat, e.everyMs);
+    else if ('stopReading' in e) socket.pause();
     else if (e.close === 'rst') socket.resetAndDestroy();
     else socket.end();
   }

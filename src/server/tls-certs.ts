@@ -32,7 +32,11 @@ export interface TlsServerSpec {
     /** row 24: as 'challenge', then Early User Authorization Result ACCESS_DENIED after the TSCredentials */
     | 'eua-denied'
     /** row 25: as 'challenge', but the server's pubKeyAuth binds another TLS key */
-    | 'wrong-pubkeyauth';
+    | 'wrong-pubkeyauth'
+    /** hostile: answer the first TSRequest with these bytes (not necessarily a TSRequest), then read and ignore the rest */
+    | { raw: Uint8Array }
+    /** hostile: as 'challenge' up to the TSCredentials, then a TSRequest with a negoToken every 10 ms, forever */
+    | 'endless';
 }
 
 const DAY = 86_400_000;

@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { RdpResponder, type RdpAction, type RdpBehaviour } from '../../src/server/rdp-responder.js';
 import { scenarioProprietaryKey } from '../../src/server/rdp-responder-key.js';
 import { RDP_SCENARIOS } from '../../src/server/scenarios-rdp.js';
+import { HOSTILE_SCENARIOS } from '../../src/server/scenarios-hostile.js';
 import { findScenario, SCENARIOS } from '../../src/server/scenarios.js';
 import { ScriptRun, type Effect, type Step } from '../../src/server/script.js';
 import { startScenarioServer, type ScenarioServer } from '../../src/server/server.js';
@@ -542,7 +543,8 @@ const SECURITY: Record<string, { method: number; level: number }> = {
 const RDP_ONLY = new Set([...Object.keys(SECURITY), 'secx-close-after-security-exchange']);
 
 describe('RDP scenarios', () => {
-  const withRdp = SCENARIOS.filter((s) => s.behaviour.some((step) => 'rdp' in step));
+  // the hostile ones (RSTs in the MCS phase) are probed live in hostile-scenarios.test.ts
+  const withRdp = SCENARIOS.filter((s) => !HOSTILE_SCENARIOS.includes(s) && s.behaviour.some((step) => 'rdp' in step));
 
   it('names are kebab-case with a phase prefix, rows are 26-34, and every scenario with an RDP side is expected here', () => {
     for (const s of RDP_SCENARIOS) {

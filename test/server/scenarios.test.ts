@@ -5,13 +5,14 @@ import { SCENARIOS as ALL } from '../../src/server/scenarios.js';
 import { TLS_SCENARIOS } from '../../src/server/scenarios-tls.js';
 import { CREDSSP_SCENARIOS } from '../../src/server/scenarios-credssp.js';
 import { RDP_SCENARIOS } from '../../src/server/scenarios-rdp.js';
+import { HOSTILE_SCENARIOS } from '../../src/server/scenarios-hostile.js';
 import { startScenarioServer, type ScenarioServer } from '../../src/server/server.js';
 import { decodeConnectionConfirm } from '../../src/x224/connection-confirm.js';
 import { PROTOCOL } from '../../src/x224/codes.js';
 import { drive } from './drive.js';
 
-/** X.224-stage scenarios; the TLS, CredSSP and RDP ones are driven in tls-scenarios.test.ts, credssp-scenarios.test.ts and rdp-responder.test.ts */
-const SCENARIOS = ALL.filter((s) => !TLS_SCENARIOS.includes(s) && !CREDSSP_SCENARIOS.includes(s) && !RDP_SCENARIOS.includes(s));
+/** X.224-stage scenarios; the TLS, CredSSP, RDP and hostile ones are driven in tls-scenarios.test.ts, credssp-scenarios.test.ts, rdp-responder.test.ts and hostile-scenarios.test.ts */
+const SCENARIOS = ALL.filter((s) => !TLS_SCENARIOS.includes(s) && !CREDSSP_SCENARIOS.includes(s) && !RDP_SCENARIOS.includes(s) && !HOSTILE_SCENARIOS.includes(s));
 
 type Expect = { status: Verdict['status']; how: EndedBy['how'] };
 const failed = (how: EndedBy['how']): Expect => ({ status: 'failed', how });

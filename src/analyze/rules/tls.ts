@@ -11,7 +11,7 @@ import type { Facts } from '../facts.js';
 import { bytesIn } from '../facts.js';
 import type { ClientShows, Evidence } from '../verdict.js';
 import type { Rule, RuleResult } from './rule.js';
-import { describeEnd, endedBy, evidence } from './rule.js';
+import { describeEnd, endedBy, evidence, keysFor } from './rule.js';
 import { sniffReply } from './sniff.js';
 
 const ALERT = { closeNotify: 0, handshakeFailure: 40, protocolVersion: 70, insufficientSecurity: 71, internalError: 80, userCanceled: 90 } as const;
@@ -53,9 +53,21 @@ function suiteList(ch: PduEvent<ClientHello> | undefined, max = 12): string {
 /** The server answered the ClientHello with something that is not TLS. */
 const notTls: Rule = (f) => {
   const err = f.decodeErrors.find((e) => e.stage === 'tls' && e.dir === 's2c' && e.phase === 'framing' && e.error.code !== 'NOT_ENOUGH_BYTES');
-  if (!err || f.tls.serverHello) return undefined;
+  if (!err) return undefined;
   // after a fatal alert xrdp also sends an MCS Disconnect Provider Ultimatum in the clear: the alert is what counts
   if (f.tls.alerts.some((a) => a.dir === 's2c' && a.offset < err.error.offset)) return undefined;
+  const sh = f.tls.serverHello;
+  if (sh) {
+    // the handshake began, then the server's stream stopped being TLS: the client's alert (if any) answers that
+    if (err.error.offset < sh.offset) return undefined;
+    return {
+      status: 'failed', failedStage: 'tls',
+      summary: `the server's TLS stream breaks after its ServerHello: ${err.error.field} at byte ${err.error.offset}: ${err.error.reason}`,
+      cause: 'the server (or a middlebox) corrupts the TLS handshake: bytes that are not a TLS record follow the ServerHello',
+      evidence: [...helloEvidence(f), evidence('observed', `server bytes after the ServerHello are not a TLS record: ${err.error.field} at byte ${err.error.offset}: ${err.error.reason}`, { ...err, offset: err.error.offset }, err.head)],
+      endedBy: endedBy(f) ?? { who: 'server', how: 'protocol-error', at: err.at },
+    };
+  }
   const looks = sniffReply(err.head);
   const sel = f.cc?.value.negotiation?.type === 'response' ? protocolName(f.cc.value.negotiation.selectedProtocol) : 'TLS';
   return {
@@ -103,7 +115,7 @@ const clientRejectedEncrypted: Rule = (f) => {
     evidence('observed', `client sent a ${a.value.length}-byte encrypted record that is ${a.value.likely} ${done ? 'right after the handshake completed' : 'instead of its Finished'}, then ${describeEnd(by)}`, a, a.head),
     evidence('inferred', done
       ? 'a client that ends a fresh TLS session before sending anything has refused it; FreeRDP and mstsc check the certificate after the handshake and close with close_notify when they reject it'
-      : 'an alert in place of the client Finished means the client refused the server\'s handshake, most often its certificate; give a key log to read the alert'),
+      : `an alert in place of the client Finished means the client refused the server's handshake, most often its certificate; ${keysFor(f)} would show the alert`),
   ];
   const problems = f.tls.check?.report.findings.filter((x) => x.severity !== 'info') ?? [];
   if (problems.length) ev.push(evidence('observed', `certificate problems found: ${problems.map((p) => p.text).join('; ')}`));

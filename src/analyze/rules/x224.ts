@@ -27,6 +27,8 @@ const badReply: Rule = (f) => {
   if (!err || (f.cc && f.cc.at <= err.at)) return undefined;
   const where = { ...err, offset: err.error.offset };
   const cutConfirm = err.error.code === 'NOT_ENOUGH_BYTES' && /^03 00 .. .. .. d/.test(err.head);
+  // a PDU still incomplete at the timeout was not cut by a close: noConfirm reports the stall
+  if (err.error.code === 'NOT_ENOUGH_BYTES' && endedBy(f)?.how === 'timeout') return undefined;
   if (err.phase === 'framing' && !cutConfirm) {
     const looks = sniffReply(err.head);
     return {
@@ -116,7 +118,8 @@ const noConfirm: Rule = (f) => {
   if (f.stage !== 'x224' || f.cc || f.dr) return undefined;
   const by = endedBy(f);
   const ev = [...requestEvidence(f)];
-  const serverBytes = bytesIn(f, 'x224', 's2c');
+  // with no Confirm every server byte is still in X.224, complete PDUs or not (the end counts them all)
+  const serverBytes = Math.max(bytesIn(f, 'x224', 's2c'), f.end?.wire.s2c ?? 0);
   if (by?.who === 'server') {
     const close = f.closes[0]!;
     ev.push(evidence('observed', `${describeEnd(by)} ${f.cr ? 'after the Connection Request' : 'before any request'}, without a Connection Confirm (${serverBytes} bytes from the server)`, close));
@@ -129,10 +132,10 @@ const noConfirm: Rule = (f) => {
   }
   if (by?.how === 'timeout') {
     const silent = serverBytes === 0;
-    ev.push(evidence('observed', silent ? 'no byte came back before the timeout' : `the server sent ${serverBytes} bytes, then stopped before completing the Confirm`, f.end));
+    ev.push(evidence('observed', silent ? 'no byte came back before the timeout' : `the server sent ${serverBytes} bytes but no complete Confirm before the timeout (${f.end?.detail ?? 'timeout'})`, f.end));
     return {
       status: 'failed', failedStage: 'x224', row: silent ? 6 : 34,
-      summary: silent ? 'no reply to the Connection Request before the timeout' : 'the server stopped answering in the middle of the Confirm',
+      summary: silent ? 'no reply to the Connection Request before the timeout' : 'the server began its Confirm but did not complete it before the timeout',
       cause: silent ? 'a tarpit, a half-open middlebox, or an overloaded server accepts TCP but never answers' : 'overload, a middlebox idle timeout or an MTU black hole',
       evidence: ev, endedBy: by,
     };

@@ -35,6 +35,11 @@ export interface CredsspState {
 }
 
 const EUA_SIZE = 4;
+/**
+ * Server TSRequests a CredSSP exchange may take. NTLM needs two (CHALLENGE, then pubKeyAuth or an
+ * errorCode; [MS-CSSP] 3.1.5), Kerberos through SPNEGO one or two; more means it never ends.
+ */
+export const MAX_CREDSSP_ROUNDS = 8;
 
 /** HYBRID_EX after TSCredentials: the server's next 4 bytes are the Early User Authorization Result. */
 function expectsEarlyUserAuth(state: Readonly<ConnectionState>): boolean {

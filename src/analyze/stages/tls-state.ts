@@ -9,6 +9,8 @@ export interface TlsDirState {
   finished: boolean;
   /** post-handshake records reported one by one so far (the rest are counted) */
   reported: number;
+  /** records this side sent before the handshake completed (bounded: MAX_HANDSHAKE_RECORDS) */
+  handshakeRecords: number;
   hs: HandshakeReassembler;
   /** where recent handshake records began, so a message spanning records is placed at its first byte */
   origins: { offset: number; at: number; packet?: number }[];
@@ -25,6 +27,6 @@ export interface TlsState {
 }
 
 export function newTlsState(): TlsState {
-  const dir = (): TlsDirState => ({ encrypted: false, finished: false, reported: 0, hs: new HandshakeReassembler(), origins: [] });
+  const dir = (): TlsDirState => ({ encrypted: false, finished: false, reported: 0, handshakeRecords: 0, hs: new HandshakeReassembler(), origins: [] });
   return { c2s: dir(), s2c: dir(), tls13: false, complete: false };
 }

@@ -38,6 +38,12 @@ export const TLS_PDU = {
 const TLS13_ALERT_RECORD_LENGTH = 2 + 1 + 16;
 /** Post-handshake records reported individually per direction; later ones are only counted. */
 const REPORTED_RECORDS = 16;
+/**
+ * Records one side may send before the handshake completes. A real handshake takes a few (a 64 KiB
+ * chain in 512-byte fragments, RFC 6066 §4, takes 128); a server that keeps sending records that
+ * never finish it (one-byte fragments, RFC 5246 §6.2.1 allows them) is stopped here.
+ */
+export const MAX_HANDSHAKE_RECORDS = 1024;
 
 export interface CertificateEntry {
   der: Uint8Array;
@@ -175,7 +181,14 @@ export const tlsStage: StageHandler = {
   framing: 'tls',
   transport: true,
 
-  frame(buf, _dir, base) {
+  frame(buf, dir, base, state) {
+    const tls = state.tls;
+    if (tls && !tls.complete && tls[dir].handshakeRecords >= MAX_HANDSHAKE_RECORDS) {
+      throw new DecodeError({
+        code: 'LIMIT_EXCEEDED', layer: 'tls', pdu: 'TLS record', field: 'records before the handshake completed', offset: base,
+        reason: `${MAX_HANDSHAKE_RECORDS} records without completing the handshake`,
+      });
+    }
     return findTlsRecordSize(buf, base);
   },
 
@@ -183,6 +196,7 @@ export const tlsStage: StageHandler = {
     const st = (ctx.state.tls ??= newTlsState());
     const rec = decodeTlsRecord(pdu.bytes, pdu.offset);
     const d = st[pdu.dir];
+    if (!st.complete) d.handshakeRecords++;
     if (rec.type === CONTENT_TYPE.changeCipherSpec) {
       // TLS 1.3 keeps a dummy ChangeCipherSpec for middlebox compatibility (RFC 8446 D.4); it only
       // switches encryption on once a ServerHello chose TLS ≤ 1.2
