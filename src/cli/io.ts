@@ -1,4 +1,5 @@
 // What a command may touch for output and input; injected so commands are testable without a terminal.
+import { createInterface } from 'node:readline';
 import { promptSecret } from './password.js';
 export interface CliIO {
   out(text: string): void;
@@ -11,6 +12,8 @@ export interface CliIO {
   env: Readonly<Record<string, string | undefined>>;
   /** asks for a secret without echo; undefined when there is no terminal to ask on */
   promptSecret(prompt: string): Promise<string | undefined>;
+  /** the lines of standard input, read as they come (scan's `-` target list); absent: no input */
+  stdinLines?(): AsyncIterable<string>;
 }
 
 export function processIO(): CliIO {
@@ -27,6 +30,7 @@ export function processIO(): CliIO {
     interactive: Boolean(process.stderr.isTTY),
     env: process.env,
     promptSecret,
+    stdinLines: () => createInterface({ input: process.stdin, crlfDelay: Infinity }),
   };
 }
 

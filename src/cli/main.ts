@@ -7,11 +7,19 @@ import { analyzeCommand } from './commands/analyze.js';
 import { serveCommand } from './commands/serve.js';
 import { explainCommand } from './commands/explain.js';
 import { demoCommand } from './commands/demo.js';
+import { scanCommand } from './commands/scan.js';
+import { fixtureCommand } from './commands/fixture.js';
 import { passwordOnCommandLine } from './password.js';
 
 const COMMANDS: Command<never>[] = [
-  probeCommand, analyzeCommand, serveCommand, explainCommand, demoCommand,
+  probeCommand, scanCommand, fixtureCommand, analyzeCommand, serveCommand, explainCommand, demoCommand,
 ] as unknown as Command<never>[];
+
+// yargs drops a lone "-" (standard input, for analyze and scan) as a value: it passes under another name.
+// nmap's -iL is one option, not -i -L.
+const STDIN_ARG = '\0-';
+const preparse = (a: string): string => (a === '-' ? STDIN_ARG : a === '-iL' ? '--iL' : a);
+const postparse = (v: unknown): unknown => (v === STDIN_ARG ? '-' : v);
 
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   const password = passwordOnCommandLine(argv);
@@ -22,7 +30,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   let usage: string | undefined;
   // the command runs only after yargs has validated everything (strict mode checks after handlers)
   let chosen: { c: Command<never>; args: unknown } | undefined;
-  let y: Argv = yargs(argv)
+  let y: Argv = yargs(argv.map(preparse))
     .scriptName('rdpscope')
     .strict()
     .demandCommand(1, 'name a command')
@@ -36,7 +44,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     .exitProcess(false);
   for (const c of COMMANDS) {
     y = y.command(c.command, c.describe, c.builder as (y: Argv) => Argv, (args) => {
-      chosen = { c, args };
+      chosen = { c, args: Object.fromEntries(Object.entries(args).map(([k, v]) => [k, Array.isArray(v) ? v.map(postparse) : postparse(v)])) };
     });
   }
   try {

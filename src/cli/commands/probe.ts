@@ -4,98 +4,35 @@ import type { Command } from '../command.js';
 import { EXIT, type CliIO } from '../io.js';
 import { parseTarget } from '../target.js';
 import { probe, type ProbeOptions, type ProbeResult } from '../../probe/live.js';
-import { DEFAULT_REQUESTED } from '../../probe/client-script.js';
 import { enumerateProtocols, type Enumeration } from '../../probe/enumerate.js';
-import { parseProtocols, protocolSet } from '../../x224/codes.js';
+import { protocolSet } from '../../x224/codes.js';
 import { renderConnection } from '../../report/text.js';
 import { connectionReport, SCHEMA, toJson } from '../../report/json.js';
 import { style } from '../../report/style.js';
 import { exitFor } from '../exit.js';
-import { certificateOptions, certOptions, type CertArgs } from '../tls-options.js';
-import type { TlsClientOptions } from '../../probe/client-script.js';
+import { certificateOptions } from '../tls-options.js';
+import { handshakeAccount, handshakeOptions, handshakeSettings, type HandshakeArgs } from '../probe-options.js';
 import { parseVersion, TLS_VERSION } from '../../tls/versions.js';
-import { isIP } from 'node:net';
 import { ENUMERATED_VERSIONS, enumerateTls } from '../../probe/enumerate-tls.js';
 import { renderTlsEnumeration } from '../../report/tls-enumeration.js';
 import { enumerateRdpSecurity } from '../../probe/enumerate-rdp-security.js';
 import { renderRdpSecurityEnumeration } from '../../report/rdp-security-enumeration.js';
 import { evidence } from '../../analyze/rules/rule.js';
-import { DEFAULT_PASSWORD_ENV } from '../password.js';
 
-interface ProbeArgs extends CertArgs {
-  'tls-min'?: string;
-  'tls-max'?: string;
-  'tls-ciphers'?: string;
-  sni?: string;
-  credssp: boolean;
-  mcs: boolean;
-  user?: string;
-  domain?: string;
-  delegate?: boolean;
-  'password-env': string;
+interface ProbeArgs extends HandshakeArgs {
   target: string;
-  port: number;
-  protocols?: string;
-  legacy?: boolean;
-  cookie?: string;
-  'routing-token'?: string;
   'enumerate-protocols': boolean;
   'enumerate-tls': boolean;
   'enumerate-rdp-security': boolean;
-  'connect-timeout': number;
-  timeout: number;
-  ipv4?: boolean;
-  ipv6?: boolean;
   json: boolean;
   bytes: boolean;
 }
 
-function options(a: ProbeArgs): Omit<ProbeOptions, 'requestedProtocols'> & { requestedProtocols?: number } {
+function options(a: ProbeArgs): ProbeOptions {
   const { host, port } = parseTarget(a.target, a.port);
-  const o: ProbeOptions = {
-    host, port, family: a.ipv4 ? 4 : a.ipv6 ? 6 : 0,
-    connectTimeoutMs: a['connect-timeout'], stageTimeoutMs: a.timeout,
-  };
-  if (!a.legacy) o.requestedProtocols = a.protocols !== undefined ? parseProtocols(a.protocols) : DEFAULT_REQUESTED;
-  if (a.cookie !== undefined) o.cookie = a.cookie;
-  if (a['routing-token'] !== undefined) o.routingToken = a['routing-token'];
-  o.tls = tlsClient(a, host);
-  if (!a.credssp) o.noCredssp = true;
-  if (!a.mcs || a['enumerate-tls'] || a['enumerate-protocols']) o.noMcs = true;
-  o.diagnose = certificateOptions(a, [host]);
+  const o = handshakeSettings(a, host, port, certificateOptions(a, [host]));
+  if (a['enumerate-tls'] || a['enumerate-protocols']) o.noMcs = true;
   return o;
-}
-
-/** USER, DOMAIN\\USER or USER@DOMAIN (--domain wins when given). */
-function account(user: string, domain: string | undefined): { user: string; domain: string } {
-  const slash = user.indexOf('\\');
-  if (slash >= 0) return { domain: domain ?? user.slice(0, slash), user: user.slice(slash + 1) };
-  const at = user.lastIndexOf('@');
-  if (at > 0) return { user: user.slice(0, at), domain: domain ?? user.slice(at + 1) };
-  return { user, domain: domain ?? '' };
-}
-
-const NODE_VERSION: Record<number, TlsClientOptions['maxVersion']> = {
-  [TLS_VERSION.TLS10]: 'TLSv1', [TLS_VERSION.TLS11]: 'TLSv1.1', [TLS_VERSION.TLS12]: 'TLSv1.2', [TLS_VERSION.TLS13]: 'TLSv1.3',
-};
-
-function nodeVersion(flag: string, v: string | undefined): TlsClientOptions['maxVersion'] {
-  if (v === undefined) return undefined;
-  const n = NODE_VERSION[parseVersion(v) ?? -1];
-  if (!n) throw new Error(`--${flag} ${v}: give 1.0, 1.1, 1.2 or 1.3 (SSL 3.0 is only tested by --enumerate-tls)`);
-  return n;
-}
-
-function tlsClient(a: ProbeArgs, host: string): TlsClientOptions {
-  const t: TlsClientOptions = {};
-  const min = nodeVersion('tls-min', a['tls-min']);
-  const max = nodeVersion('tls-max', a['tls-max']);
-  if (min) t.minVersion = min;
-  if (max) t.maxVersion = max;
-  if (a['tls-ciphers'] !== undefined) t.ciphers = a['tls-ciphers'];
-  const sni = a.sni ?? (isIP(host) ? undefined : host);
-  if (sni) t.servername = sni;
-  return t;
 }
 
 function probeJson(r: ProbeResult): object {
@@ -135,61 +72,29 @@ function renderEnumeration(e: Enumeration, target: string, io: CliIO): void {
 export const probeCommand: Command<ProbeArgs> = {
   command: 'probe <target>',
   describe: 'probe an RDP server live and say where its handshake stops, and why',
-  builder: (y: Argv) => certOptions(y)
+  builder: (y: Argv) => handshakeOptions(y)
     .positional('target', { type: 'string', demandOption: true, describe: 'HOST, HOST:PORT or [IPv6]:PORT' })
-    .option('port', { type: 'number', default: 3389, describe: 'port when the target has none' })
-    .option('protocols', { type: 'string', describe: 'requested protocols, e.g. SSL|HYBRID|HYBRID_EX (default), RDP, 0x0b' })
-    .option('legacy', { type: 'boolean', describe: 'send a Connection Request without RDP_NEG_REQ' })
-    .option('cookie', { type: 'string', describe: 'mstshash cookie to send (e.g. a user name)' })
-    .option('routing-token', { type: 'string', describe: 'routing token line to send instead of a cookie' })
     .option('enumerate-protocols', { type: 'boolean', default: false, describe: 'one connection per protocol: what the server selects for each, and whether NLA is required' })
-    .option('tls-min', { type: 'string', describe: 'lowest TLS version the probe offers (1.0-1.3)' })
-    .option('tls-max', { type: 'string', describe: 'highest TLS version the probe offers, e.g. 1.2 to act like an older client' })
-    .option('tls-ciphers', { type: 'string', describe: 'OpenSSL cipher list the probe offers for TLS ≤ 1.2 (default: all, any security level)' })
-    .option('sni', { type: 'string', describe: 'server name to send (default: the target when it is a name; none for an address)' })
-    .option('credssp', { type: 'boolean', default: true, describe: 'when NLA is selected, open CredSSP with an NTLM NEGOTIATE and report the CHALLENGE (--no-credssp stops after TLS)' })
-    .option('mcs', { type: 'boolean', default: true, describe: 'go on through MCS, channels, licensing to the Demand Active (--no-mcs stops after X.224, TLS or CredSSP)' })
-    .option('user', { type: 'string', describe: 'NLA check with this account (USER, DOMAIN\\USER or USER@DOMAIN): NTLMv2 AUTHENTICATE, and the server must prove its TLS key; the password comes from $RDPSCOPE_PASSWORD or a prompt' })
-    .option('domain', { type: 'string', describe: 'domain of --user (default: none, a local account)' })
-    .option('delegate', { type: 'boolean', describe: 'with --user: once the server proved its key, send the credentials (TSCredentials) as a client that logs on does' })
-    .option('password-env', { type: 'string', default: DEFAULT_PASSWORD_ENV, describe: 'environment variable holding the password for --user (never give it on the command line)' })
     .option('enumerate-rdp-security', { type: 'boolean', default: false, describe: 'which Standard RDP Security encryption methods (40/56/128-bit RC4, FIPS) the server accepts, and at which level' })
     .option('enumerate-tls', { type: 'boolean', default: false, describe: 'which TLS versions (SSL 3.0-TLS 1.3) and cipher suites the server accepts, in its order of preference' })
-    .option('connect-timeout', { type: 'number', default: 5000, describe: 'TCP connect timeout, ms' })
-    .option('timeout', { type: 'number', default: 5000, describe: 'longest silence within a stage, ms' })
-    .option('ipv4', { alias: '4', type: 'boolean', describe: 'use IPv4' })
-    .option('ipv6', { alias: '6', type: 'boolean', describe: 'use IPv6' })
     .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' })
-    .option('bytes', { type: 'boolean', default: false, describe: 'show the first bytes of each PDU' })
-    .conflicts('ipv4', 'ipv6')
-    .implies('delegate', 'user')
-    .implies('domain', 'user')
-    .conflicts('legacy', 'protocols') as unknown as Argv<ProbeArgs>,
+    .option('bytes', { type: 'boolean', default: false, describe: 'show the first bytes of each PDU' }) as unknown as Argv<ProbeArgs>,
 
   async run(a, io) {
-    let o: ReturnType<typeof options>;
+    let o: ProbeOptions;
     if ([a['enumerate-tls'], a['enumerate-protocols'], a['enumerate-rdp-security']].filter(Boolean).length > 1) {
       io.err('rdpscope probe: --enumerate-tls, --enumerate-protocols and --enumerate-rdp-security are separate runs; give one\n');
       return EXIT.USAGE;
     }
+    if (a.user !== undefined && (!a.credssp || a['enumerate-tls'] || a['enumerate-protocols'] || a['enumerate-rdp-security'])) {
+      io.err('rdpscope probe: --user needs the CredSSP exchange of a single probe (not with --no-credssp or an enumeration)\n');
+      return EXIT.USAGE;
+    }
     try {
-      o = options(a);
+      o = { ...options(a), ...await handshakeAccount(a, io) };
     } catch (e) {
       io.err(`rdpscope probe: ${(e as Error).message}\n`);
       return EXIT.USAGE;
-    }
-    if (a.user !== undefined) {
-      if (!a.credssp || a['enumerate-tls'] || a['enumerate-protocols'] || a['enumerate-rdp-security']) {
-        io.err('rdpscope probe: --user needs the CredSSP exchange of a single probe (not with --no-credssp or an enumeration)\n');
-        return EXIT.USAGE;
-      }
-      const password = io.env[a['password-env']] || await io.promptSecret(`password for ${a.user}: `);
-      if (password === undefined) {
-        io.err(`rdpscope probe: --user needs a password: set ${a['password-env']}, or run in a terminal to be prompted\n`);
-        return EXIT.USAGE;
-      }
-      o.credentials = { ...account(a.user, a.domain), password };
-      o.delegate = a.delegate ?? false;
     }
     if (a['enumerate-protocols']) {
       const e = await enumerateProtocols(o);
