@@ -38,6 +38,26 @@ describe('compare', () => {
     ]);
   });
 
+  it('compares the TLS fields with the tls summary, names and fingerprints normalised', () => {
+    const leaf = { subject: 'CN=srv, O=Example', subjectCN: 'srv', issuer: 'CN=ca', sha256: 'AB:CD', sha1: '01:02' };
+    const tls = {
+      handshake: 'completed', version: 'TLS 1.2', cipherSuite: { id: 0xc030, name: 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384' }, alerts: [],
+      offered: { versions: ['TLS 1.2'], cipherSuites: 10, groups: [], serverName: 'srv' },
+      certificate: { source: 'wire', chain: [leaf], trust: 'self-signed', findings: [] },
+    } as unknown as ScopeConn['tls'];
+    const withTls = [{ ...scope[0]!, tls }, scope[1]!];
+    const view: PeerView = { peer: 'zeek', udp: 0, conns: [
+      { client: ep('10.0.0.1:1000'), server: ep('10.0.0.2:3389'), values: {
+        tlsVersion: 'TLS 1.2', cipher: 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', sni: 'srv', established: 'T',
+        subject: 'CN=srv,O=Example', issuer: 'CN=ca', subjectCN: 'srv', certSha256: 'abcd', certSha1: '0102',
+      } },
+      { client: ep('10.0.0.1:1001'), server: ep('10.0.0.2:3389'), values: { tlsVersion: 'TLS 1.0', subject: null } },
+    ] };
+    const r = compare(capture, withTls, view);
+    expect(r.diffs).toEqual([{ capture: 99, conn: '10.0.0.1:1001', peer: 'zeek', field: 'tlsVersion', peerValue: '"TLS 1.0"', rdpscope: '(none)' }]);
+    expect(r.tally).toMatchObject({ compared: 13, agreed: 12, tlsCompared: 11, tlsAgreed: 10 });
+  });
+
   it('matches peers that give no endpoints by order', () => {
     const view: PeerView = { peer: 'suricata', udp: 0, conns: [{ values: { cookie: 'alice' } }] };
     const r = compare(capture, scope, view);

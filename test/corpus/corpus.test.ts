@@ -6,16 +6,20 @@ import {
   CAPTURES, CORPUS, compare, corpusPresent, peerLines, peerViews, rdpscope,
   type Capture, type Difference, type Peer, type ScopeConn, type Tally,
 } from './corpus.js';
-import { endpointText } from './peers.js';
+import { dnText, endpointText, fingerprintText } from './peers.js';
 
 type Known = Difference & { reason: string };
 
 const LEGACY = 'no RDP_NEG_REQ/RSP on the wire (legacy client and server): TShark shows no field; rdpscope reports the implied PROTOCOL_RDP ([MS-RDPBCGR] 2.2.1.1) and flags the Confirm as legacy (row 12)';
+const RDP_X509 = "Standard RDP Security: the server's X.509 chain is in the MCS Server Security Data, not TLS. rdpscope decodes it (src/gcc/certificate.ts, and the leaf matches Zeek's x509.log, checked below) but its JSON reports only rdp.encryption.certificate \"x509\", not the certificate's subject, issuer or fingerprint";
 const DPD = "Zeek enables its RDP analyzer off port 3389 only when the server's reply matches its DPD signature (an X.224 CC or MCS response); the honeypot's 9-byte reply does not, so no rdp.log. rdpscope recognises the Connection Request by content on any port";
 
 /** Known, explained differences: [capture #, conn, peer, field, peer value, rdpscope value, reason]. */
 const KNOWN: Known[] = ([
   [10, '62.122.184.123:7488', 'zeek', 'connection', 'absent', 'present', DPD],
+  [4, '192.168.1.1:54990', 'zeek', 'subject', '"serialNumber=1BcKefYSF97EvkaiCqahPY8uPd0=\\\\0D\\\\0A+L=ncalrpc:SERVR+CN=ncalrpc:SERVR"', '(none)', RDP_X509],
+  [4, '192.168.1.1:54990', 'zeek', 'issuer', '"L=TURNBKL+CN=SERVR"', '(none)', RDP_X509],
+  [4, '192.168.1.1:54990', 'zeek', 'certSha256', '"bd97671306086c3393a1bd835340a68043557a7ae131b8ee72f4d015287024ba"', '(none)', RDP_X509],
   [13, '10.150.9.21:1685', 'tshark', 'requested', '(none)', '"RDP"', LEGACY],
   [13, '10.150.9.21:1685', 'tshark', 'selected', '(none)', '"RDP"', LEGACY],
   [17, '10.226.41.226:13178', 'tshark', 'requested', '(none)', '"RDP"', LEGACY],
@@ -100,6 +104,17 @@ if (!corpusPresent()) {
     });
   });
 
+  it("#4: the server certificate rdpscope decodes from the Server Security Data is the leaf of Zeek's x509.log", () => {
+    const c = CAPTURES.find((x) => x.n === 4)!;
+    const [conn] = scopeOf(4);
+    const zeek = peerViews(c).find((v) => v.peer === 'zeek')!.conns[0]!.values;
+    const chain = conn!.rdpCertificates!;
+    expect(chain).toHaveLength(2);
+    const leaf = chain.at(-1)!;
+    expect({ subject: dnText(leaf.subject), issuer: dnText(leaf.issuer), certSha256: fingerprintText(leaf.sha256) })
+      .toEqual({ subject: zeek.subject, issuer: zeek.issuer, certSha256: zeek.certSha256 });
+  });
+
   it('lists each known difference once, for a capture of the corpus', () => {
     expect(new Set(KNOWN.map(key)).size).toBe(KNOWN.length);
     for (const k of KNOWN) expect(CAPTURES.map((c) => c.n)).toContain(k.capture);
@@ -115,6 +130,16 @@ if (!corpusPresent()) {
     });
     console.log(['', '| # | capture | rdpscope conns | peer conns (TCP RDP) | agreed/compared | known diffs | new diffs |',
       '|---|---|---|---|---|---|---|', ...rows].join('\n'));
+    const perPeer = new Map<string, { conns: number; compared: number; agreed: number }>();
+    for (const t of summary.flatMap((s) => s.tallies)) {
+      const p = perPeer.get(t.peer) ?? { conns: 0, compared: 0, agreed: 0 };
+      perPeer.set(t.peer, { conns: p.conns + t.conns, compared: p.compared + t.compared, agreed: p.agreed + t.agreed });
+    }
+    const tlsRows = [...perPeer.keys()].map((peer) => {
+      const ts = summary.flatMap((s) => s.tallies.filter((t) => t.peer === peer));
+      return `| ${peer} | ${perPeer.get(peer)!.conns} | ${perPeer.get(peer)!.agreed}/${perPeer.get(peer)!.compared} | ${ts.reduce((n, t) => n + t.tlsAgreed, 0)}/${ts.reduce((n, t) => n + t.tlsCompared, 0)} |`;
+    });
+    console.log(['', '| peer | conns (TCP RDP) | agreed/compared (all) | of which TLS fields |', '|---|---|---|---|', ...tlsRows].join('\n'));
     const all = summary.flatMap((s) => s.diffs);
     if (all.length) console.log(['', 'Differences:', ...all.map(key)].join('\n'));
   });

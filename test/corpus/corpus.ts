@@ -3,12 +3,16 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { negotiationSummary, type NegotiationSummary } from '../../src/analyze/summary.js';
+import { collectFacts } from '../../src/analyze/facts.js';
+import type { NegotiationSummary } from '../../src/analyze/summary.js';
+import type { TlsSummary } from '../../src/analyze/tls-summary.js';
 import type { Verdict } from '../../src/analyze/verdict.js';
 import { replayBytes } from '../../src/capture/replay.js';
+import { connectionReport } from '../../src/report/json.js';
+import { parseCertificate, type CertInfo } from '../../src/tls/x509.js';
 import {
-  endpointText, ndpiIsRdp, parseArkimeTest, parseNdpiOut, parseSuricataChecks, parseTsharkSummary, parseZeekLog, zeekTuple,
-  type Endpoint,
+  dnText, endpointText, fingerprintText, ndpiIsRdp, parseArkimeTest, parseNdpiOut, parseSuricataChecks, parseTsharkList,
+  parseTsharkSummary, parseZeekLog, tlsVersionText, zeekTuple, type Endpoint, type ZeekRow,
 } from './peers.js';
 
 const PROJECT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -62,9 +66,17 @@ export const tsharkFile = (c: Capture): string => join('tshark-summary', `${c.fi
 // Field values in one vocabulary: protocol names as rdpscope / MS-RDPBCGR spell them.
 
 export type Peer = 'zeek' | 'suricata' | 'arkime' | 'ndpi' | 'tshark';
-/** stream: rdpscope's connection number, which is TShark's tcp.stream + 1 */
-export type Field = 'cookie' | 'requested' | 'selected' | 'failure' | 'stream';
-export const FIELDS: readonly Field[] = ['cookie', 'requested', 'selected', 'failure', 'stream'];
+/**
+ * stream: rdpscope's connection number, which is TShark's tcp.stream + 1. The TLS fields are about the
+ * server's TLS answer and its certificate (the leaf, or for Zeek's x509.log on Standard RDP Security
+ * the server's certificate in the Server Security Data): version, cipher suite, client SNI, whether
+ * the handshake completed, and the leaf's subject, issuer, subject CN and fingerprints.
+ */
+export type Field = 'cookie' | 'requested' | 'selected' | 'failure' | 'stream'
+  | 'tlsVersion' | 'cipher' | 'sni' | 'established' | 'subject' | 'issuer' | 'subjectCN' | 'certSha256' | 'certSha1';
+export const NEGOTIATION_FIELDS: readonly Field[] = ['cookie', 'requested', 'selected', 'failure', 'stream'];
+export const TLS_FIELDS: readonly Field[] = ['tlsVersion', 'cipher', 'sni', 'established', 'subject', 'issuer', 'subjectCN', 'certSha256', 'certSha1'];
+export const FIELDS: readonly Field[] = [...NEGOTIATION_FIELDS, ...TLS_FIELDS];
 /** null: the peer (or rdpscope) says there is none; a field missing from `values`: not reported. */
 export type Values = Partial<Record<Field, string | null>>;
 
@@ -91,9 +103,9 @@ function zeekView(dir: string): PeerView {
   const add = (row: Record<string, string | undefined>, values: Values): void => {
     const t = zeekTuple(row);
     const key = `${endpointText(t.client)} ${endpointText(t.server)}`;
-    if (!conns.has(key) || Object.keys(values).length) conns.set(key, { ...t, values });
+    conns.set(key, { ...t, values: { ...conns.get(key)?.values, ...values } });
   };
-  const logs = readdirSync(join(CORPUS, 'zeek/Baseline', dir)).filter((f) => f.endsWith('.log'));
+  const logs = readdirSync(join(CORPUS, 'zeek/Baseline', dir)).filter((f) => f.endsWith('.log') && f !== 'x509.log');
   for (const log of logs) {
     const rows = parseZeekLog(read('zeek/Baseline', dir, log));
     for (const r of rows) {
@@ -106,16 +118,70 @@ function zeekView(dir: string): PeerView {
           selected: r.security_protocol ?? null,
           failure: r.result !== undefined && FAILURE_NAMES.has(r.result) ? r.result : null,
         });
-      }
+      } else if (log === 'ssl.log') add(r, zeekSsl(r));
     }
   }
+  const x509 = join(CORPUS, 'zeek/Baseline', dir, 'x509.log');
+  if (existsSync(x509)) {
+    // this Zeek's x509.log names no connection: it belongs to the folder's one connection
+    if (conns.size !== 1) throw new Error(`${dir}/x509.log with ${conns.size} connections: cannot tell whose certificates they are`);
+    const only = [...conns.values()][0]!;
+    Object.assign(only.values, zeekX509Leaf(parseZeekLog(read('zeek/Baseline', dir, 'x509.log'))));
+  }
   return { peer: 'zeek', conns: [...conns.values()], udp };
+}
+
+/**
+ * ssl.log. This Zeek (the corpus's baselines) has `subject`/`issuer` of the leaf in the row itself and
+ * `cert_chain_fps` (SHA-256, leaf first); older ones have `cert_chain_fuids` pointing into x509.log
+ * instead. Only the columns the log has are compared.
+ */
+function zeekSsl(r: ZeekRow): Values {
+  const v: Values = {};
+  const has = (k: string): boolean => k in r;
+  if (has('version')) v.tlsVersion = r.version === undefined ? null : tlsVersionText(r.version);
+  if (has('cipher')) v.cipher = r.cipher ?? null;
+  if (has('server_name')) v.sni = r.server_name || null;
+  if (has('established')) v.established = r.established ?? null;
+  if (has('subject')) v.subject = r.subject === undefined ? null : dnText(r.subject);
+  if (has('issuer')) v.issuer = r.issuer === undefined ? null : dnText(r.issuer);
+  if (has('cert_chain_fps')) {
+    const leafFp = r.cert_chain_fps?.split(',')[0];
+    v.certSha256 = leafFp ? fingerprintText(leafFp) : null;
+  }
+  return v;
+}
+
+/**
+ * x509.log rows of the server's certificates (`host_cert` T). The leaf is the one that issued none of
+ * the others (in an RDP X.509 chain the server's certificate comes last, after its issuers).
+ */
+function zeekX509Leaf(rows: ZeekRow[]): Values {
+  const host = rows.filter((r) => r.host_cert === 'T');
+  const leaves = host.filter((r) => !host.some((o) => o !== r && o['certificate.issuer'] === r['certificate.subject']));
+  if (leaves.length !== 1) throw new Error(`x509.log: ${leaves.length} leaf certificates`);
+  const leaf = leaves[0]!;
+  return { subject: dnText(leaf['certificate.subject']!), issuer: dnText(leaf['certificate.issuer']!), certSha256: fingerprintText(leaf.fingerprint!) };
 }
 
 function ndpiView(out: string): PeerView {
   const rdp = parseNdpiOut(read('ndpi/result', out)).filter(ndpiIsRdp);
   const tcp = rdp.filter((f) => f.transport === 'TCP');
-  return { peer: 'ndpi', conns: tcp.map((f) => ({ client: f.client, server: f.server, values: {} })), udp: rdp.length - tcp.length };
+  const conns = tcp.map((f) => {
+    const values: Values = {};
+    // nDPI prints TLS metadata only when it dissected the handshake itself (it does not on #11: the
+    // flow was classified RDP from the Connection Request, before TLS); then a missing SNI is a risk
+    if (f.tls) {
+      values.tlsVersion = f.tls.version === undefined ? null : tlsVersionText(f.tls.version);
+      values.cipher = f.tls.cipher ?? null;
+      values.subject = f.tls.subject === undefined ? null : dnText(f.tls.subject, 'der');
+      values.issuer = f.tls.issuer === undefined ? null : dnText(f.tls.issuer, 'der');
+      values.certSha1 = f.tls.sha1 === undefined ? null : fingerprintText(f.tls.sha1);
+      if (f.risks.includes('Missing SNI TLS Extn')) values.sni = null;
+    }
+    return { client: f.client, server: f.server, values };
+  });
+  return { peer: 'ndpi', conns, udp: rdp.length - tcp.length };
 }
 
 function suricataView(files: string[]): PeerView {
@@ -126,16 +192,36 @@ function suricataView(files: string[]): PeerView {
   // suricata-verify checks are per event, not per flow: with one RDP flow they are that flow's
   const conns: PeerConn[] = Array.from({ length: n }, () => ({ values: {} }));
   if (request && n === 1) conns[0]!.values.cookie = request.match['rdp.cookie'] === undefined ? null : String(request.match['rdp.cookie']);
+  // an eve `tls` check, if one is ever written for the RDP flow: only the keys it names. (For RDP flows
+  // Suricata's own rdp logger writes a `tls_handshake` event with certificate serials; none in the corpus.)
+  const tls = checks.find((c) => c.match.event_type === 'tls');
+  if (tls && n === 1) {
+    const m = (k: string): string | undefined => (tls.match[k] === undefined ? undefined : String(tls.match[k]));
+    const v = conns[0]!.values;
+    if (m('tls.version') !== undefined) v.tlsVersion = tlsVersionText(m('tls.version')!);
+    if (m('tls.subject') !== undefined) v.subject = dnText(m('tls.subject')!, 'der');
+    if (m('tls.issuerdn') !== undefined) v.issuer = dnText(m('tls.issuerdn')!, 'der');
+    if (m('tls.fingerprint') !== undefined) v.certSha1 = fingerprintText(m('tls.fingerprint')!);
+    if (m('tls.sni') !== undefined) v.sni = m('tls.sni')!;
+  }
   return { peer: 'suricata', conns, udp: 0 };
 }
 
 function arkimeView(test: string): PeerView {
   const rdp = parseArkimeTest(read('arkime', test)).filter((s) => s.protocols.includes('rdp') || s.protocols.includes('rdpudp'));
   const tcp = rdp.filter((s) => s.ipProtocol === 6);
-  const conns = tcp.map((s) => ({
-    client: s.client, server: s.server,
-    values: { cookie: s.user?.[0] ?? null, requested: arkimeProtocols(s.requestedProtocols), selected: arkimeProtocols(s.selectedProtocol) },
-  }));
+  const conns = tcp.map((s) => {
+    const values: Values = { cookie: s.user?.[0] ?? null, requested: arkimeProtocols(s.requestedProtocols), selected: arkimeProtocols(s.selectedProtocol) };
+    // Arkime writes `tls` and `cert` only for sessions whose TLS it parsed: compared only then
+    if (s.tlsVersion || s.cipher || s.certs) {
+      values.tlsVersion = s.tlsVersion ? s.tlsVersion.map(tlsVersionText).join('+') : null;
+      values.cipher = s.cipher ? s.cipher.join('+') : null;
+      const leaf = s.certs?.[0];
+      values.subjectCN = leaf?.subjectCN?.[0] ?? null;
+      values.certSha1 = leaf?.hash ? fingerprintText(leaf.hash) : null;
+    }
+    return { client: s.client, server: s.server, values };
+  });
   return { peer: 'arkime', conns, udp: rdp.length - tcp.length };
 }
 
@@ -154,6 +240,8 @@ function tsharkView(c: Capture): PeerView {
         selected: tsharkProtocols(s.fields.selected),
         failure: s.fields.failure ?? null,
         stream: String(s.index + 1),
+        // versions TShark saw in the handshake records; absent when it saw no TLS
+        tlsVersion: s.fields.tls_versions === undefined ? null : parseTsharkList(s.fields.tls_versions).map(tlsVersionText).join('+') || null,
       },
     };
   });
@@ -173,14 +261,24 @@ export function peerViews(c: Capture): PeerView[] {
 // ---------------------------------------------------------------------------------------------
 // What rdpscope says.
 
-export interface ScopeConn { id: number; client: Endpoint; server: Endpoint; negotiation: NegotiationSummary; verdict: Verdict }
+export interface ScopeConn {
+  id: number; client: Endpoint; server: Endpoint; negotiation: NegotiationSummary; tls?: TlsSummary; verdict: Verdict;
+  /** not in the JSON: the X.509 chain of the Server Security Data (Standard RDP Security), as decoded, wire order (server's last) */
+  rdpCertificates?: CertInfo[];
+}
 
+/** Each connection as `rdpscope analyze --json` reports it (connectionReport, default options). */
 export function rdpscope(c: Capture): ScopeConn[] {
   const bytes = new Uint8Array(readFileSync(join(CORPUS, c.file)));
-  return replayBytes(bytes).flatMap((item) =>
-    item.type === 'connection'
-      ? [{ id: item.flow.id, client: item.flow.client, server: item.flow.server, negotiation: negotiationSummary(item.events), verdict: item.verdict }]
-      : []);
+  return replayBytes(bytes).flatMap((item) => {
+    if (item.type !== 'connection') return [];
+    const r = connectionReport(item.events, item.verdict);
+    const cert = collectFacts(item.events).rdp.connectResponse?.value.serverData?.security?.certificate;
+    return [{
+      id: item.flow.id, client: item.flow.client, server: item.flow.server, negotiation: r.negotiation, ...(r.tls ? { tls: r.tls } : {}), verdict: r.verdict,
+      ...(cert?.kind === 'x509' ? { rdpCertificates: cert.chain.map(parseCertificate) } : {}),
+    }];
+  });
 }
 
 export function scopeValue(c: ScopeConn, f: Field): string | null {
@@ -191,6 +289,18 @@ export function scopeValue(c: ScopeConn, f: Field): string | null {
     case 'selected': return n.selectedProtocol?.name ?? null;
     case 'failure': return n.failureCode?.name ?? null;
     case 'stream': return String(c.id);
+    case 'tlsVersion': return c.tls?.version ?? null;
+    case 'cipher': return c.tls?.cipherSuite?.name ?? null;
+    case 'sni': return c.tls?.offered?.serverName ?? null;
+    case 'established': return c.tls ? (c.tls.handshake === 'completed' ? 'T' : 'F') : null;
+  }
+  const leaf = c.tls?.certificate?.chain[0];
+  switch (f) {
+    case 'subject': return leaf ? dnText(leaf.subject) : null;
+    case 'issuer': return leaf ? dnText(leaf.issuer) : null;
+    case 'subjectCN': return leaf?.subjectCN ?? null;
+    case 'certSha256': return leaf ? fingerprintText(leaf.sha256) : null;
+    case 'certSha1': return leaf ? fingerprintText(leaf.sha1) : null;
   }
 }
 
@@ -209,14 +319,15 @@ export interface Difference {
   rdpscope: string;
 }
 
-export interface Tally { peer: Peer; conns: number; udp: number; compared: number; agreed: number }
+/** compared/agreed count everything; tlsCompared/tlsAgreed the TLS_FIELDS among them */
+export interface Tally { peer: Peer; conns: number; udp: number; compared: number; agreed: number; tlsCompared: number; tlsAgreed: number }
 
 const show = (v: string | null): string => (v === null ? '(none)' : JSON.stringify(v));
 const same = (a?: Endpoint, b?: Endpoint): boolean => !!a && !!b && a.ip === b.ip && a.port === b.port;
 
 export function compare(c: Capture, scope: ScopeConn[], view: PeerView): { diffs: Difference[]; tally: Tally } {
   const diffs: Difference[] = [];
-  const tally: Tally = { peer: view.peer, conns: view.conns.length, udp: view.udp, compared: 0, agreed: 0 };
+  const tally: Tally = { peer: view.peer, conns: view.conns.length, udp: view.udp, compared: 0, agreed: 0, tlsCompared: 0, tlsAgreed: 0 };
   const used = new Set<ScopeConn>();
   const free = (pred: (s: ScopeConn) => boolean): ScopeConn | undefined => scope.find((s) => !used.has(s) && pred(s));
   view.conns.forEach((p, i) => {
@@ -236,9 +347,13 @@ export function compare(c: Capture, scope: ScopeConn[], view: PeerView): { diffs
       if (!(f in p.values)) continue;
       const theirs = p.values[f] ?? null;
       const ours = scopeValue(s, f);
+      const tls = TLS_FIELDS.includes(f);
       tally.compared++;
-      if (theirs === ours) tally.agreed++;
-      else diff(f, show(theirs), show(ours));
+      if (tls) tally.tlsCompared++;
+      if (theirs === ours) {
+        tally.agreed++;
+        if (tls) tally.tlsAgreed++;
+      } else diff(f, show(theirs), show(ours));
     }
   });
   for (const s of scope) {

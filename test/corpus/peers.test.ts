@@ -1,6 +1,9 @@
 // The peers' file parsers, on small inline samples in each format (no corpus needed).
 import { describe, expect, it } from 'vitest';
-import { ndpiIsRdp, parseArkimeTest, parseEndpoint, parseNdpiOut, parseSuricataChecks, parseTsharkSummary, parseZeekLog } from './peers.js';
+import {
+  dnText, fingerprintText, ndpiIsRdp, parseArkimeTest, parseEndpoint, parseNdpiOut, parseSuricataChecks, parseTsharkList, parseTsharkSummary,
+  parseZeekLog, tlsVersionText,
+} from './peers.js';
 
 describe('parseEndpoint', () => {
   it('reads IPv4, bracketed and bare IPv6', () => {
@@ -54,6 +57,52 @@ describe('parseArkimeTest', () => {
       client: { ip: '10.20.22.100', port: 50400 }, server: { ip: '10.20.22.1', port: 3389 }, ipProtocol: 6,
       protocols: ['rdp', 'tcp'], requestedProtocols: ['nla', 'ssl'], selectedProtocol: ['ssl'], user: ['rdpuser'],
     }]);
+  });
+});
+
+describe('parseArkimeTest TLS fields', () => {
+  it('keeps tls.version, tls.cipher and the certificates (subjectCN, SHA-1 hash) of a session that has them', () => {
+    const text = JSON.stringify({ sessions3: [{ body: {
+      source: { ip: '10.9.1.1', port: 49301 }, destination: { ip: '10.9.1.2', port: 3389 }, ipProtocol: 6, protocol: ['rdp', 'tcp', 'tls'],
+      tls: { version: ['TLSv1.2'], cipher: ['TLS_RSA_WITH_AES_128_CBC_SHA'], ja3: ['x'] },
+      cert: [{ subjectCN: ['leaf'], issuerCN: ['ca'], hash: 'f1:db:32' }, { subjectCN: ['ca'] }],
+    } }] });
+    expect(parseArkimeTest(text)[0]).toMatchObject({
+      tlsVersion: ['TLSv1.2'], cipher: ['TLS_RSA_WITH_AES_128_CBC_SHA'], certs: [{ subjectCN: ['leaf'], hash: 'f1:db:32' }, { subjectCN: ['ca'] }],
+    });
+  });
+});
+
+describe('TLS vocabulary', () => {
+  it('names versions as rdpscope does, from each peer spelling, and marks what it does not know', () => {
+    expect(['TLSv10', 'TLSv12', 'TLSv13', 'SSLv3', 'TLSv1.2', 'TLS1.0', 'TLS 1.2', 'TLSv1'].map(tlsVersionText))
+      .toEqual(['TLS 1.0', 'TLS 1.2', 'TLS 1.3', 'SSL 3.0', 'TLS 1.2', 'TLS 1.0', 'TLS 1.2', 'TLS 1.0']);
+    expect(tlsVersionText('DTLSv1.2')).toBe('unknown:DTLSv1.2');
+  });
+
+  it('writes names with bare separators, keeping escapes, RDN order and multi-valued RDNs', () => {
+    expect(dnText('CN=localhost, O=Example, C=US')).toBe('CN=localhost,O=Example,C=US');
+    expect(dnText('CN=SERVR + L=TURNBKL, O=x')).toBe('CN=SERVR+L=TURNBKL,O=x');
+    expect(dnText('serialNumber=1Bc=\\0D\\0A+L=ncalrpc:SERVR+CN=ncalrpc:SERVR')).toBe('serialNumber=1Bc=\\0D\\0A+L=ncalrpc:SERVR+CN=ncalrpc:SERVR');
+    expect(dnText('CN=a\\, b, O=c\\+d')).toBe('CN=a\\, b,O=c\\+d');
+    expect(dnText('CN=trailing\\ , O=x')).toBe('CN=trailing\\ ,O=x');
+  });
+
+  it('reverses names written in certificate (DER) order', () => {
+    expect(dnText('C=US, O=Example, CN=localhost', 'der')).toBe('CN=localhost,O=Example,C=US');
+    expect(dnText('CN=topsalon', 'der')).toBe('CN=topsalon');
+  });
+
+  it('writes fingerprints as lowercase hex', () => {
+    expect(fingerprintText('A2:FF:78:9d')).toBe('a2ff789d');
+    expect(fingerprintText('a2ff789d')).toBe('a2ff789d');
+  });
+
+  it("reads the TShark summaries' lists", () => {
+    expect(parseTsharkList("['TLS1.0']")).toEqual(['TLS1.0']);
+    expect(parseTsharkList("['TLS1.0', 'TLS1.2']")).toEqual(['TLS1.0', 'TLS1.2']);
+    expect(parseTsharkList('[]')).toEqual([]);
+    expect(() => parseTsharkList('TLS1.0')).toThrow(/not a list/);
   });
 });
 
@@ -119,6 +168,14 @@ describe('parseNdpiOut', () => {
     });
     expect(flows.map(ndpiIsRdp)).toEqual([true, true, true, false]);
     expect(flows[3]!.client).toEqual({ ip: '172.16.0.8', port: 36050 });
+    expect(flows.some((f) => f.tls)).toBe(false);
+  });
+
+  it('reads the TLS metadata of a flow whose handshake nDPI dissected', () => {
+    const line = '\t1\tTCP 91.238.181.21:35888 <-> 89.31.79.12:3389 [VLAN: 77][proto: 91.88/TLS.RDP][Confidence: DPI][Risk: ** Missing SNI TLS Extn **][TLSv1.2][JA3C: 043c][Issuer: CN=topsalon][Subject: CN=topsalon][Certificate SHA-1: A2:FF:78][Firefox][Cipher: TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384][Plen Bins: 16]';
+    expect(parseNdpiOut(line)[0]!.tls).toEqual({
+      version: 'TLSv1.2', cipher: 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', subject: 'CN=topsalon', issuer: 'CN=topsalon', sha1: 'A2:FF:78',
+    });
   });
 });
 

@@ -74,6 +74,11 @@ export interface ArkimeSession {
   selectedProtocol?: string[];
   /** from the cookie; Arkime stores it lowercased */
   user?: string[];
+  /** tls.version ("TLSv1.2"), tls.cipher (IANA name) */
+  tlsVersion?: string[];
+  cipher?: string[];
+  /** the certificates' subjectCN and SHA-1 `hash` ("f1:db:..."), in Arkime's order */
+  certs?: { subjectCN?: string[]; hash?: string }[];
 }
 
 interface ArkimeBody {
@@ -83,6 +88,8 @@ interface ArkimeBody {
   protocol?: string[];
   rdp?: { requestedProtocols?: string[]; selectedProtocol?: string[] };
   user?: string[];
+  tls?: { version?: string[]; cipher?: string[] };
+  cert?: { subjectCN?: string[]; hash?: string }[];
 }
 
 const union = (a: string[] | undefined, b: string[] | undefined): string[] | undefined =>
@@ -111,6 +118,12 @@ export function parseArkimeTest(text: string): ArkimeSession[] {
     if (requested) s.requestedProtocols = requested;
     if (selected) s.selectedProtocol = selected;
     if (user) s.user = user;
+    const tlsVersion = union(prev?.tlsVersion, b.tls?.version);
+    const cipher = union(prev?.cipher, b.tls?.cipher);
+    const certs = prev?.certs ?? b.cert?.map((c) => ({ ...(c.subjectCN ? { subjectCN: c.subjectCN } : {}), ...(c.hash ? { hash: c.hash } : {}) }));
+    if (tlsVersion) s.tlsVersion = tlsVersion;
+    if (cipher) s.cipher = cipher;
+    if (certs) s.certs = certs;
     byTuple.set(key, s);
   }
   return [...byTuple.values()];
@@ -195,6 +208,8 @@ export interface NdpiFlow {
   confidence: string;
   risks: string[];
   riskInfo?: string;
+  /** TLS metadata, when nDPI dissected the handshake: "[TLSv1.2]", "[Cipher: ...]", "[Subject: ...]" */
+  tls?: { version?: string; cipher?: string; subject?: string; issuer?: string; sha1?: string };
 }
 
 /** The flow's protocol names include RDP ("88/RDP", "91.88/TLS.RDP"). */
@@ -218,6 +233,12 @@ export function parseNdpiOut(text: string): NdpiFlow[] {
     };
     const info = attr('Risk Info');
     if (info !== undefined) f.riskInfo = info;
+    const tls = {
+      version: /\[((?:TLS|SSL|DTLS)v[\d.]+)\]/.exec(attrs)?.[1], cipher: attr('Cipher'), subject: attr('Subject'),
+      issuer: attr('Issuer'), sha1: attr('Certificate SHA-1'),
+    };
+    const present = Object.entries(tls).filter(([, v]) => v !== undefined);
+    if (present.length) f.tls = Object.fromEntries(present) as NdpiFlow['tls'];
     flows.push(f);
   }
   return flows;
@@ -256,3 +277,63 @@ export function parseTsharkSummary(text: string): TsharkStream[] {
   }
   return streams;
 }
+
+/** A Python-style list of strings as written in the TShark summaries: "['TLS1.0', 'TLS1.2']". */
+export function parseTsharkList(s: string): string[] {
+  const m = /^\[(.*)\]$/.exec(s.trim());
+  if (!m) throw new Error(`not a list: ${s}`);
+  if (m[1]!.trim() === '') return [];
+  return m[1]!.split(',').map((x) => {
+    const q = /^\s*'([^']*)'\s*$/.exec(x);
+    if (!q) throw new Error(`not a list of quoted strings: ${s}`);
+    return q[1]!;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// TLS vocabulary shared by the peers and rdpscope.
+
+/**
+ * A protocol version as rdpscope names it ('TLS 1.2', 'SSL 3.0') from the peers' spellings: Zeek
+ * 'TLSv12'/'TLSv10'/'SSLv3', nDPI and Arkime 'TLSv1.2', TShark 'TLS1.2', Suricata 'TLS 1.2'/'TLSv1'.
+ * Anything else is returned marked, so that it shows up as a difference rather than being guessed.
+ */
+export function tlsVersionText(s: string): string {
+  const m = /^(TLS|SSL)\s*v?\s*(\d)(?:\.?(\d))?$/i.exec(s.trim());
+  if (!m) return `unknown:${s}`;
+  return `${m[1]!.toUpperCase()} ${m[2]}.${m[3] ?? '0'}`;
+}
+
+/**
+ * A distinguished name in one spelling, most specific RDN first (RFC 4514 order): RDNs joined by ','
+ * and the members of a multi-valued RDN by '+', without the spaces some tools put around them
+ * (rdpscope writes ', ' and ' + ', Zeek, like OpenSSL's RFC 2253 form, ',' and '+'). Escapes (\\,
+ * \, \+ \0D ...) are kept as they are, an escaped trailing space too. `order: 'der'` is for tools
+ * that write the RDNs in certificate (DER) order, least specific first (nDPI, Suricata): the
+ * attribute list is reversed, as OpenSSL's DN_REV does.
+ */
+export function dnText(s: string, order: 'rfc4514' | 'der' = 'rfc4514'): string {
+  // flat list of attributes, each with the number of its RDN
+  const atvs: { set: number; text: string }[] = [];
+  let set = 0;
+  let cur = '';
+  const push = (): void => { atvs.push({ set, text: trimUnescaped(cur) }); cur = ''; };
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (c === '\\' && i + 1 < s.length) { cur += c + s[++i]!; continue; }
+    if (c === ',' || c === '+') { push(); if (c === ',') set++; continue; }
+    cur += c;
+  }
+  push();
+  if (order === 'der') atvs.reverse();
+  return atvs.map((a, i) => (i === 0 ? '' : atvs[i - 1]!.set === a.set ? '+' : ',') + a.text).join('');
+}
+
+function trimUnescaped(v: string): string {
+  let end = v.length;
+  while (end > 0 && v[end - 1] === ' ' && v[end - 2] !== '\\') end--;
+  return v.slice(0, end).trimStart();
+}
+
+/** A certificate fingerprint as lowercase hex without separators ("A2:FF:..." and "a2ff..." alike). */
+export const fingerprintText = (s: string): string => s.replace(/[:\s]/g, '').toLowerCase();

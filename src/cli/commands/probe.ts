@@ -8,6 +8,7 @@ import { enumerateProtocols, type Enumeration } from '../../probe/enumerate.js';
 import { protocolSet } from '../../x224/codes.js';
 import { renderConnection } from '../../report/text.js';
 import { connectionReport, SCHEMA, toJson } from '../../report/json.js';
+import { HTML_OPTION, writeHtmlReport } from '../html-output.js';
 import { style } from '../../report/style.js';
 import { exitFor } from '../exit.js';
 import { certificateOptions } from '../tls-options.js';
@@ -26,6 +27,7 @@ interface ProbeArgs extends HandshakeArgs {
   'enumerate-rdp-security': boolean;
   json: boolean;
   bytes: boolean;
+  html?: string;
 }
 
 function options(a: ProbeArgs): ProbeOptions {
@@ -78,7 +80,8 @@ export const probeCommand: Command<ProbeArgs> = {
     .option('enumerate-rdp-security', { type: 'boolean', default: false, describe: 'which Standard RDP Security encryption methods (40/56/128-bit RC4, FIPS) the server accepts, and at which level' })
     .option('enumerate-tls', { type: 'boolean', default: false, describe: 'which TLS versions (SSL 3.0-TLS 1.3) and cipher suites the server accepts, in its order of preference' })
     .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' })
-    .option('bytes', { type: 'boolean', default: false, describe: 'show the first bytes of each PDU' }) as unknown as Argv<ProbeArgs>,
+    .option('bytes', { type: 'boolean', default: false, describe: 'show the first bytes of each PDU' })
+    .option('html', HTML_OPTION) as unknown as Argv<ProbeArgs>,
 
   async run(a, io) {
     let o: ProbeOptions;
@@ -135,6 +138,10 @@ export const probeCommand: Command<ProbeArgs> = {
         ? `follow-up enumeration (${e.connections} connections): the server accepts ${accepts.join('; ')}`
         : `follow-up enumeration (${e.connections} connections): the server accepted no suite rdpscope knows at the offered versions`));
     }
+    if (a.html !== undefined && !writeHtmlReport(a.html, {
+      title: `rdpscope probe ${a.target}`,
+      connections: [{ heading: title(r), events: r.events, verdict: r.verdict, report: connectionReport(r.events, r.verdict, r.diagnose) }],
+    }, io)) return EXIT.CANNOT_ANALYZE;
     if (a.json) io.out(`${toJson(probeJson(r))}\n`);
     else {
       io.out(renderConnection(title(r), r.events, r.verdict, { color: io.color, bytes: a.bytes, ...(r.diagnose ? { certificate: r.diagnose } : {}) }));

@@ -10,10 +10,12 @@ import { certificateOptions } from '../tls-options.js';
 import { handshakeAccount, handshakeOptions, handshakeSettings, type HandshakeArgs } from '../probe-options.js';
 import { probe, type ProbeOptions } from '../../probe/live.js';
 import { toJson } from '../../report/json.js';
+import type { ScanRow } from '../../report/html.js';
+import { HTML_OPTION, writeHtmlReport } from '../html-output.js';
 import { style } from '../../report/style.js';
 import { expandTokens, lineTokens, parseShard, parseTargetSpec, shardOf, shardSize, TargetError, type ScanTarget } from '../../scan/targets.js';
 import { runPool } from '../../scan/scheduler.js';
-import { scanResult } from '../../scan/result.js';
+import { scanResult, type ScanResult } from '../../scan/result.js';
 import { renderResultLine, renderSummary, ScanTally, type ScanSummary } from '../../scan/summary.js';
 
 export const MAX_CONCURRENCY = 1024;
@@ -25,6 +27,7 @@ export interface ScanArgs extends HandshakeArgs {
   rate?: number;
   shard?: string;
   json: boolean;
+  html?: string;
 }
 
 /** Where targets come from, in order: tokens of the command line, -iL files, standard input. */
@@ -91,7 +94,8 @@ export const scanCommand: Command<ScanArgs> = {
     .option('concurrency', { type: 'number', default: 64, describe: `targets probed at once (at most ${MAX_CONCURRENCY})` })
     .option('rate', { type: 'number', describe: 'new connections per second at most (default: no limit beyond --concurrency)' })
     .option('shard', { type: 'string', describe: 'K/N: probe only shard K of N; the i-th target (from 0) is in shard (i mod N)+1' })
-    .option('json', { type: 'boolean', default: false, describe: 'NDJSON: one rdpscope/scan-result/1 object per target, then one rdpscope/scan-summary/1' }) as unknown as Argv<ScanArgs>,
+    .option('json', { type: 'boolean', default: false, describe: 'NDJSON: one rdpscope/scan-result/1 object per target, then one rdpscope/scan-summary/1' })
+    .option('html', HTML_OPTION) as unknown as Argv<ScanArgs>,
 
   async run(a, io) {
     const usage = (message: string): number => {
@@ -132,6 +136,8 @@ export const scanCommand: Command<ScanArgs> = {
     const progress = new Progress(io, total);
     const started = performance.now();
     const targets = expandTokens(tokensOf(sources, io), a.port);
+    // the HTML table needs every row at the end: a small record per target, only when asked for
+    const rows: ScanRow[] | undefined = a.html === undefined ? undefined : [];
     let stopped: Error | undefined;
     try {
       const results = runPool(shard ? shardOf(targets, shard) : targets, async (t) => scanResult(await probe(probeOptions(t))), {
@@ -141,6 +147,7 @@ export const scanCommand: Command<ScanArgs> = {
       });
       for await (const r of results) {
         tally.add(r);
+        if (rows) rows.push(scanRow(r));
         progress.clear();
         io.out(a.json ? `${toJson(r)}\n` : renderResultLine(r, st));
       }
@@ -151,7 +158,19 @@ export const scanCommand: Command<ScanArgs> = {
     progress.clear();
     const summary = tally.summary(performance.now() - started);
     io.out(a.json ? `${toJson(summary)}\n` : `\n${renderSummary(summary, st)}`);
+    if (rows && !writeHtmlReport(a.html!, { title: `rdpscope scan ${a.targets.join(' ')}`, connections: [], scan: rows }, io)) return EXIT.CANNOT_ANALYZE;
     if (stopped) return usage(stopped.message);
     return exitOf(summary);
   },
 };
+
+function scanRow(r: ScanResult): ScanRow {
+  const v = r.verdict;
+  return {
+    target: r.target, port: r.port, status: v.status, summary: v.summary, nla: r.nla,
+    ...(r.address ? { address: r.address } : {}),
+    ...(v.row ? { row: v.row } : {}),
+    ...(v.failedStage ?? v.lastCompletedStage ? { stage: v.failedStage ?? v.lastCompletedStage } : {}),
+    ...(r.tls?.certificate ? { certNotAfter: r.tls.certificate.notAfter } : {}),
+  };
+}
