@@ -9,6 +9,7 @@ import { checkCertificate, type CertificateOptions } from './certificate.js';
 import type { TrackerEvent } from './events.js';
 import type { Dir } from './input.js';
 import { collectFacts } from './facts.js';
+import { keysFor } from './rules/rule.js';
 
 export interface TlsSummary {
   handshake: 'completed' | 'failed' | 'incomplete';
@@ -64,7 +65,7 @@ export function tlsSummary(events: readonly TrackerEvent[], opts: CertificateOpt
     if (r.nameChecked) s.certificate.nameChecked = r.nameChecked;
     if (r.nameMatch !== undefined) s.certificate.nameMatch = r.nameMatch;
   } else if (sh && sh.version >= 0x0304) {
-    s.certificateNote = 'TLS 1.3 encrypts the certificate: probe the server live to read it (this version does not decrypt captures)';
+    s.certificateNote = `TLS 1.3 encrypts the certificate: probe the server live, or give ${keysFor(f)}, to read it`;
   }
   return s;
 }

@@ -1,9 +1,11 @@
 // pcapng (draft-ietf-opsawg-pcapng §3-§4): blocks of type, length, body, length. Reads the Section
 // Header (byte order per section), Interface Description (link type, if_tsresol, if_tsoffset),
-// Enhanced, Simple and obsolete Packet Blocks; every other block is skipped.
+// Enhanced, Simple and obsolete Packet Blocks, and the TLS key logs of Decryption Secrets Blocks
+// (§4.7); every other block is skipped.
 import { DecodeError } from '../wire/errors.js';
 import { ByteReader } from '../wire/reader.js';
-import { MAX_RECORD_BYTES, dataView, type CaptureIssue, type CapturedPacket, type RecordFormat } from './types.js';
+import { latin1 } from '../wire/text.js';
+import { MAX_RECORD_BYTES, dataView, type CaptureIssue, type CapturedPacket, type CaptureSecrets, type RecordFormat } from './types.js';
 
 export const PCAPNG_MAGIC = 0x0a0d0d0a;
 const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
@@ -11,6 +13,11 @@ const IDB = 1;
 const PB = 2;
 const SPB = 3;
 const EPB = 6;
+/** Decryption Secrets Block (§4.7): secrets type, secrets length, data padded to 32 bits, options. */
+const DSB = 10;
+const DSB_HEADER = 20;
+/** Secrets type "TLSK": NSS key log text. */
+const SECRETS_TLS_KEY_LOG = 0x544c534b;
 const OPT_TSRESOL = 9;
 const OPT_TSOFFSET = 14;
 
@@ -30,7 +37,7 @@ export class PcapngFormat implements RecordFormat {
   private count = 0;
   private lastAt = 0;
 
-  constructor(private readonly issues: CaptureIssue[]) {}
+  constructor(private readonly issues: CaptureIssue[], private readonly secrets: CaptureSecrets[]) {}
 
   recordLength(dv: DataView, off: number, fileOffset: number): number {
     const type = dv.getUint32(off, this.le);
@@ -93,6 +100,14 @@ export class PcapngFormat implements RecordFormat {
           number: n, at: this.lastAt, linktype: iface.linktype, data: buf.subarray(off + 12, off + 12 + capLen),
           origLen, capLen, interfaceId: 0, offset: fileOffset,
         });
+        return true;
+      }
+      case DSB: {
+        if (len < DSB_HEADER) return this.skip(fileOffset, undefined, 'decryption secrets block too short');
+        const kind = dv.getUint32(off + 8, le);
+        const size = dv.getUint32(off + 12, le);
+        if (size > len - DSB_HEADER) return this.skip(fileOffset, undefined, `decryption secrets length ${size} overruns its block`);
+        if (kind === SECRETS_TLS_KEY_LOG) this.secrets.push({ offset: fileOffset, keyLog: latin1(buf.subarray(off + 16, off + 16 + size)) });
         return true;
       }
       default:

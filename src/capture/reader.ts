@@ -3,15 +3,17 @@
 // chunks is copied, so memory stays flat however large the file is.
 import { PCAP_MAGIC_NS, PCAP_MAGIC_US, PcapFormat } from './pcap.js';
 import { PCAPNG_MAGIC, PcapngFormat } from './pcapng.js';
-import { dataView, type CaptureIssue, type CapturedPacket, type RecordFormat } from './types.js';
+import { dataView, type CaptureIssue, type CapturedPacket, type CaptureSecrets, type RecordFormat } from './types.js';
 
-export type { CaptureIssue, CapturedPacket } from './types.js';
+export type { CaptureIssue, CapturedPacket, CaptureSecrets } from './types.js';
 
 const PCAP_MAGICS = new Set([PCAP_MAGIC_US, PCAP_MAGIC_NS, 0xd4c3b2a1, 0x4d3cb2a1]);
 
 export class CaptureParser {
   /** every issue so far, in file order; end() returns the complete list */
   readonly issues: CaptureIssue[] = [];
+  /** TLS key logs embedded in the file (pcapng Decryption Secrets Blocks), in file order */
+  readonly secrets: CaptureSecrets[] = [];
   private fmt: RecordFormat | undefined;
   /** the record being assembled across chunks (copied pieces) */
   private parts: Uint8Array[] = [];
@@ -111,7 +113,7 @@ export class CaptureParser {
 
   private detect(magic: number): boolean {
     if (PCAP_MAGICS.has(magic)) this.fmt = new PcapFormat(magic, this.issues);
-    else if (magic === PCAPNG_MAGIC) this.fmt = new PcapngFormat(this.issues);
+    else if (magic === PCAPNG_MAGIC) this.fmt = new PcapngFormat(this.issues, this.secrets);
     else {
       const hex = magic.toString(16).padStart(8, '0');
       this.issues.push({ offset: 0, reason: `not a pcap or pcapng file (magic 0x${hex})`, fatal: true });

@@ -1,10 +1,14 @@
 // Capture replay: capture bytes → packets → RDP connections → one HandshakeTracker each → verdict.
 // Each connection is yielded as soon as it ends in the capture; the ones still open at the end last.
+// With TLS keys (a key log, the pcapng's own Decryption Secrets Blocks, or a server's RSA key) a
+// ConnectionDecryptor per connection adds the plaintext the live probe would have seen.
 import { diagnose, type DiagnoseOptions, type Verdict } from '../analyze/diagnose.js';
 import type { TrackerEvent } from '../analyze/events.js';
 import { HandshakeTracker } from '../analyze/tracker.js';
 import { FlowTable, type FlowMeta, type FlowOutput } from './flows.js';
-import { CaptureParser, type CaptureIssue } from './reader.js';
+import { CaptureParser, type CaptureIssue, type CapturedPacket } from './reader.js';
+import { ConnectionDecryptor, type DecryptionKeys } from '../tls/decrypt/connection-decryptor.js';
+import { KeyLog } from '../tls/decrypt/keylog.js';
 
 export interface ReplayOptions {
   /** server ports taken as RDP whatever the payload (default 3389) */
@@ -13,6 +17,8 @@ export interface ReplayOptions {
   diagnose?: DiagnoseOptions;
   /** analyse only the connections this accepts */
   filter?: (flow: FlowMeta) => boolean;
+  /** TLS keys; the key logs of the capture's Decryption Secrets Blocks are added to keyLog */
+  keys?: DecryptionKeys;
 }
 
 export type ReplayItem =
@@ -22,21 +28,31 @@ export type ReplayItem =
 class Replay {
   private readonly parser = new CaptureParser();
   private readonly table: FlowTable;
-  private readonly open = new Map<number, { flow: FlowMeta; tracker: HandshakeTracker }>();
+  private readonly open = new Map<number, { flow: FlowMeta; tracker: HandshakeTracker; decryptor?: ConnectionDecryptor }>();
+  private readonly keys: DecryptionKeys;
   private issuesOut = 0;
+  private secretsIn = 0;
   private lastAt = 0;
+  /** the packet being replayed, to place decryption issues in the file */
+  private current: CapturedPacket | undefined;
 
   constructor(private readonly opts: ReplayOptions) {
     this.table = new FlowTable(opts.rdpPorts ? { rdpPorts: opts.rdpPorts } : {});
+    this.keys = opts.keys ?? { keyLog: new KeyLog(), serverKeys: [] };
   }
 
   chunk(bytes: Uint8Array): ReplayItem[] {
     const out: ReplayItem[] = [];
-    for (const p of this.parser.push(bytes)) {
+    const packets = this.parser.push(bytes);
+    // the keys must be in before the packets; their problems are listed with the file's, in file order
+    const secretIssues = this.captureSecrets();
+    for (const p of packets) {
       if (p.at > this.lastAt) this.lastAt = p.at;
+      this.current = p;
       this.take(this.table.packet(p), out);
     }
-    this.captureIssues(out);
+    this.current = undefined;
+    this.captureIssues(out, secretIssues);
     return out;
   }
 
@@ -52,11 +68,25 @@ class Replay {
     for (const o of outputs) {
       switch (o.type) {
         case 'start':
-          if (!this.opts.filter || this.opts.filter(o.flow)) this.open.set(o.flow.id, { flow: o.flow, tracker: new HandshakeTracker() });
+          if (!this.opts.filter || this.opts.filter(o.flow)) {
+            const decrypt = this.keys.keyLog.size > 0 || this.keys.serverKeys.length > 0;
+            this.open.set(o.flow.id, { flow: o.flow, tracker: new HandshakeTracker(), ...(decrypt ? { decryptor: new ConnectionDecryptor(this.keys) } : {}) });
+          }
           break;
-        case 'input':
-          this.open.get(o.flowId)?.tracker.push(o.input);
+        case 'input': {
+          const c = this.open.get(o.flowId);
+          if (!c) break;
+          c.tracker.push(o.input);
+          if (!c.decryptor) break;
+          // the plaintext follows the wire bytes that carried it, as from the live TLS socket
+          const { inputs, issues } = c.decryptor.push(o.input);
+          for (const input of inputs) c.tracker.push(input);
+          for (const i of issues) {
+            const offset = i.packet !== undefined && i.packet === this.current?.number ? this.current.offset : 0;
+            out.push({ type: 'issue', issue: { ...(i.packet === undefined ? {} : { packet: i.packet }), offset, reason: `connection #${o.flowId}: ${i.reason}` } });
+          }
           break;
+        }
         case 'finish': {
           const c = this.open.get(o.flowId);
           if (!c) break;
@@ -71,9 +101,24 @@ class Replay {
     }
   }
 
-  private captureIssues(out: ReplayItem[]): void {
+  /** Key logs from the file's Decryption Secrets Blocks; a bad line is an issue, the rest are kept. */
+  private captureSecrets(): CaptureIssue[] {
+    const issues: CaptureIssue[] = [];
+    const all = this.parser.secrets;
+    for (; this.secretsIn < all.length; this.secretsIn++) {
+      const s = all[this.secretsIn]!;
+      for (const i of this.keys.keyLog.add(s.keyLog)) {
+        issues.push({ offset: s.offset, reason: `decryption secrets block: ${i.line === undefined ? '' : `line ${i.line}: `}${i.reason}` });
+      }
+    }
+    return issues;
+  }
+
+  private captureIssues(out: ReplayItem[], more: CaptureIssue[] = []): void {
     const all = this.parser.issues;
-    for (; this.issuesOut < all.length; this.issuesOut++) out.push({ type: 'issue', issue: all[this.issuesOut]! });
+    const fresh = [...all.slice(this.issuesOut), ...more].sort((a, b) => a.offset - b.offset);
+    this.issuesOut = all.length;
+    for (const issue of fresh) out.push({ type: 'issue', issue });
   }
 }
 

@@ -29,6 +29,14 @@ export interface CaptureIssue {
   fatal?: boolean;
 }
 
+/** A pcapng Decryption Secrets Block (draft-ietf-opsawg-pcapng §4.7) with TLS key log text. */
+export interface CaptureSecrets {
+  /** absolute file offset of the block */
+  offset: number;
+  /** the NSS key log lines (secrets type 0x544c534b "TLSK") */
+  keyLog: string;
+}
+
 /**
  * A proxy a TCP connection goes through: the flow's server is the proxy, `target` the destination
  * the client asked it for; the tracker sees the tunnelled streams only, after the proxy handshake.

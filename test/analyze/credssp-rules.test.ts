@@ -144,7 +144,7 @@ describe('captures without TLS keys: CredSSP by record position (TLS 1.2)', () =
       endedBy: { who: 'server', how: 'fin', packet: 16 },
     });
     expect(bases(v)).toEqual(['inferred', 'inferred', 'observed', 'inferred']);
-    expect(v.evidence[0]).toMatchObject({ text: 'the client\'s CredSSP record number 2 (encrypted; no TLS keys): its second TSRequest (the NTLM AUTHENTICATE and pubKeyAuth), by its position', packet: 14, dir: 'c2s' });
+    expect(v.evidence[0]).toMatchObject({ text: expect.stringMatching(/^the client's CredSSP record number 2 \(encrypted; no TLS keys\): its second TSRequest \(the NTLM AUTHENTICATE and pubKeyAuth\), by its position; a key log \(--keylog\) for this connection's client random [0-9a-f]{16}… or the server's RSA private key \(--server-key\) would settle it$/), packet: 14, dir: 'c2s' });
     expect(v.evidence[1]).toMatchObject({ text: 'the server\'s last record is 26 bytes, alert (encrypted): it ended TLS (close_notify or an alert; encrypted) before closing TCP', packet: 15, dir: 's2c' });
     expect(v.evidence[1]!.text).toMatch(/alert/);
     expect(v.evidence[2]!.text).toBe('the server closed the connection (FIN) (packet 16) with no TSRequest in answer');

@@ -8,7 +8,7 @@ import { versionName } from '../../tls/versions.js';
 import { bytesIn, type Facts } from '../facts.js';
 import type { Evidence, Finding } from '../verdict.js';
 import type { Rule, RuleResult } from './rule.js';
-import { describeEnd, endedBy, evidence } from './rule.js';
+import { describeEnd, endedBy, evidence, keysFor } from './rule.js';
 
 /** "TLS 1.3, TLS_AES_256_GCM_SHA384, x25519" from the ServerHello (and key exchange). */
 function tlsParameters(f: Facts): string | undefined {
@@ -30,7 +30,7 @@ function tlsEvidence(f: Facts): { text: string; evidence: Evidence[]; findings: 
     if (leaf) ev.push(evidence('observed', `server certificate ${leaf.subject}, issuer ${leaf.issuer}, ${leaf.keyType} ${leaf.keyBits}, ${leaf.signatureAlgorithm}, valid to ${leaf.notAfter}, SHA-256 ${leaf.sha256}`, check));
     for (const x of check.report.findings) findings.push({ severity: x.severity, text: `certificate: ${x.text}`, ...(x.row ? { row: x.row } : {}) });
   } else if (f.tls.serverHello && f.tls.serverHello.value.version >= 0x0304) {
-    findings.push({ severity: 'info', text: 'certificate not checked: TLS 1.3 encrypts it; probe the server live to read it (this version does not decrypt captures)' });
+    findings.push({ severity: 'info', text: `certificate not checked: TLS 1.3 encrypts it; probe the server live, or give ${keysFor(f)}, to read it` });
   }
   return { text: `; TLS established (${params ?? 'parameters unknown'})`, evidence: ev, findings };
 }
@@ -69,7 +69,7 @@ export const reachedUndecoded: Rule = (f) => {
   // after TLS without the plaintext (a capture without keys) the stage is encrypted, not undecoded
   const b = f.bytes[next];
   const encrypted = f.completed.includes('tls') && (b ? b.inner.c2s + b.inner.s2c : 0) === 0;
-  const how = encrypted ? 'encrypted: without the TLS keys only record sizes are known' : 'its PDUs are in the timeline';
+  const how = encrypted ? `encrypted: without the TLS keys only record sizes are known; ${keysFor(f)} would show them` : 'its PDUs are in the timeline';
   // the server ending the connection inside a stage we cannot decode is not evidence of success
   const serverEnded = by?.who === 'server';
   if (by?.how === 'probe-done' || (c2s > 0 && s2c > 0 && !serverEnded)) {
@@ -81,7 +81,7 @@ export const reachedUndecoded: Rule = (f) => {
   }
   ev.push(evidence('observed', `in ${next}: ${c2s} bytes from the client, ${s2c} from the server; then ${describeEnd(by)}`, f.closes[0]));
   if (serverEnded) {
-    ev.push(evidence('inferred', `a server ${by.how === 'rst' ? 'reset' : 'close'} this early in ${next} usually means the server refused what the client sent there; ${encrypted ? 'a key log would show what it was' : 'the timeline shows what the client sent last'}`));
+    ev.push(evidence('inferred', `a server ${by.how === 'rst' ? 'reset' : 'close'} this early in ${next} usually means the server refused what the client sent there; ${encrypted ? `${keysFor(f)} would show what it was` : 'the timeline shows what the client sent last'}`));
   }
   return {
     status: 'undetermined',

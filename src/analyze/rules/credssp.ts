@@ -10,7 +10,7 @@ import { credsspFacts, CVE_2018_0886_FIXED_VERSION } from '../credssp-summary.js
 import type { Facts } from '../facts.js';
 import type { Finding } from '../verdict.js';
 import type { Rule } from './rule.js';
-import { describeEnd, endedBy, evidence } from './rule.js';
+import { describeEnd, endedBy, evidence, keysFor } from './rule.js';
 import { deniedByServer } from './tls.js';
 import { certificateWarning } from './beyond.js';
 
@@ -116,7 +116,7 @@ const alertInsteadOfTsRequest: Rule = (f) => {
       evidence(inferred ? 'inferred' : 'observed', inferred
         ? `the client sent ${n} encrypted CredSSP record${n === 1 ? '' : 's'} (${list.map((r) => ('length' in r.value ? r.value.length : 0)).join(', ')} bytes); the last is ${what}, by its position`
         : `the client sent ${what}`, last, last.head),
-      evidence('inferred', `the server's next record is ${alert.value.length} bytes, ${alert.value.likely}: a TLS alert where a TSRequest was expected${inferred ? ' (no TLS keys: its contents are not visible)' : ''}`, alert, alert.head),
+      evidence('inferred', `the server's next record is ${alert.value.length} bytes, ${alert.value.likely}: a TLS alert where a TSRequest was expected${inferred ? ` (no TLS keys: its contents are not visible; ${keysFor(f)} would settle it)` : ''}`, alert, alert.head),
     ],
     endedBy: endedBy(f), clientShows: deniedByServer('the server ends the connection during CredSSP; the client sees the socket close'),
   };
@@ -143,7 +143,7 @@ const closedAfterClientMessage: Rule = (f) => {
   const n = list.length;
   const closed = by.how === 'rst' ? 'reset' : 'closed';
   const sent = evidence(inferred ? 'inferred' : 'observed', inferred
-    ? `the client's CredSSP record number ${n} (encrypted; no TLS keys): ${CLIENT_MESSAGE[n - 1] ?? 'a later CredSSP message'}, by its position`
+    ? `the client's CredSSP record number ${n} (encrypted; no TLS keys): ${CLIENT_MESSAGE[n - 1] ?? 'a later CredSSP message'}, by its position; ${keysFor(f)} would settle it`
     : `client sent ${CLIENT_MESSAGE[n - 1] ?? `CredSSP message number ${n}`}`, last, last.head);
   const end = evidence('observed', `${describeEnd(by)} with no TSRequest in answer`, f.closes[0]);
   if (n === 1) {

@@ -1,4 +1,7 @@
 // A rule looks at the facts and, when its signature matches, returns the diagnosis.
+import { cipherSuite } from '../../tls/cipher-suites.js';
+import { TLS_VERSION } from '../../tls/versions.js';
+import { toHex } from '../../wire/hex.js';
 import type { TrackerEvent } from '../events.js';
 import type { Facts } from '../facts.js';
 import type { StageName } from '../stages.js';
@@ -33,6 +36,18 @@ export function evidence(basis: Evidence['basis'], text: string, e?: Located, by
   if (e?.at !== undefined) ev.at = e.at;
   if (bytes !== undefined) ev.bytes = bytes;
   return ev;
+}
+
+/**
+ * The keys that would show what a capture without TLS plaintext only lets us infer: the key log
+ * line of this connection's client random (enough of it to find the line), or for RSA key
+ * exchange the server's private key (`rdpscope analyze --keylog` / `--server-key`).
+ */
+export function keysFor(f: Facts): string {
+  const random = f.tls.clientHello?.value.random;
+  const sh = f.tls.serverHello?.value;
+  const rsa = sh && sh.version < TLS_VERSION.TLS13 && cipherSuite(sh.cipherSuite)?.kx === 'RSA' ? ' or the server\'s RSA private key (--server-key)' : '';
+  return `a key log (--keylog) for ${random ? `this connection's client random ${toHex(random.subarray(0, 8), '')}…` : 'this connection'}${rsa}`;
 }
 
 /** Who ended the connection, from the first close, the end of observation, or a TCP failure. */

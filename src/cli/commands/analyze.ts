@@ -1,4 +1,6 @@
 // rdpscope analyze FILE...: replays captures through the same tracker as a live probe.
+import { readFileSync } from 'node:fs';
+import { createPrivateKey, type KeyObject } from 'node:crypto';
 import type { Argv } from 'yargs';
 import type { Command } from '../command.js';
 import { EXIT } from '../io.js';
@@ -8,15 +10,51 @@ import { renderConnection } from '../../report/text.js';
 import { connectionReport, SCHEMA, toJson } from '../../report/json.js';
 import { style } from '../../report/style.js';
 import { certificateOptions, certOptions, type CertArgs } from '../tls-options.js';
+import { KeyLog } from '../../tls/decrypt/keylog.js';
+import type { DecryptionKeys } from '../../tls/decrypt/connection-decryptor.js';
 
 interface AnalyzeArgs extends CertArgs {
   files: string[];
   port: number[];
   json: boolean;
   bytes: boolean;
+  /** optional for callers that run the command directly (demo) */
+  keylog?: string[];
+  'server-key'?: string[];
 }
 
 type Connection = Extract<ReplayItem, { type: 'connection' }>;
+
+/** Key logs and server keys from files; a bad key log line is a warning, an unreadable file or key an error. */
+function decryptionKeys(a: AnalyzeArgs, warn: (line: string) => void): DecryptionKeys {
+  const keyLog = new KeyLog();
+  for (const file of a.keylog ?? []) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'latin1');
+    } catch (e) {
+      throw new Error(`--keylog ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    for (const i of keyLog.add(text)) warn(`--keylog ${file}: ${i.line === undefined ? '' : `line ${i.line}: `}${i.reason}`);
+  }
+  const serverKeys: KeyObject[] = (a['server-key'] ?? []).map((file) => {
+    let pem: Buffer;
+    try {
+      pem = readFileSync(file);
+    } catch (e) {
+      throw new Error(`--server-key ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    let key: KeyObject;
+    try {
+      key = createPrivateKey(pem);
+    } catch {
+      throw new Error(`--server-key ${file}: not a PEM or DER private key`);
+    }
+    if (key.asymmetricKeyType !== 'rsa') throw new Error(`--server-key ${file}: an ${key.asymmetricKeyType?.toUpperCase()} key; only RSA keys decrypt (RSA key exchange)`);
+    return key;
+  });
+  return { keyLog, serverKeys };
+}
 
 function endpoint(e: { ip: string; port: number }): string {
   return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
@@ -42,15 +80,19 @@ export const analyzeCommand: Command<AnalyzeArgs> = {
       }),
     })
     .option('json', { type: 'boolean', default: false, describe: 'NDJSON: one object per connection, as each ends' })
-    .option('bytes', { type: 'boolean', default: false, describe: 'show the first bytes of each PDU' }) as unknown as Argv<AnalyzeArgs>,
+    .option('bytes', { type: 'boolean', default: false, describe: 'show the first bytes of each PDU' })
+    .option('keylog', { type: 'string', array: true, default: [], describe: 'NSS key log file (SSLKEYLOGFILE) to decrypt TLS with; repeatable. A pcapng\'s own Decryption Secrets Blocks are used too' })
+    .option('server-key', { type: 'string', array: true, default: [], describe: 'the server\'s RSA private key (PEM or DER) to decrypt TLS ≤ 1.2 sessions with RSA key exchange; repeatable' }) as unknown as Argv<AnalyzeArgs>,
 
   async run(a, io) {
     const s = style(io.color);
     const tally = { ok: 0, failed: 0, undetermined: 0 };
     let unreadable = 0;
     let cert;
+    let keys: DecryptionKeys;
     try {
       cert = certificateOptions(a);
+      keys = decryptionKeys(a, (line) => io.err(`rdpscope analyze: ${line}\n`));
     } catch (e) {
       io.err(`rdpscope analyze: ${(e as Error).message}\n`);
       return EXIT.USAGE;
@@ -59,7 +101,7 @@ export const analyzeCommand: Command<AnalyzeArgs> = {
       let connections = 0;
       let fatal = false;
       try {
-        for await (const item of replayCapture(openCaptureFile(file), { rdpPorts: a.port, diagnose: cert })) {
+        for await (const item of replayCapture(openCaptureFile(file), { rdpPorts: a.port, diagnose: cert, keys })) {
           if (item.type === 'issue') {
             const fatalIssue = item.issue.fatal === true;
             fatal ||= fatalIssue;
