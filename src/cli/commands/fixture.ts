@@ -34,7 +34,13 @@ function settings(a: FixtureArgs, spec: string): ProbeOptions {
   return handshakeSettings(a, host, port, certificateOptions(a, [host]));
 }
 
-const shown = (v: unknown): string => (v === null ? 'none' : typeof v === 'string' ? v : JSON.stringify(v));
+/** A drift value for the terminal: long lists (TLS suites) cut to their first three; --json has them all. */
+function shown(v: unknown): string {
+  if (v === null) return 'none';
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v)) return v.length > 3 ? `${v.slice(0, 3).join(', ')}, … (${v.length} in all)` : v.join(', ') || '(empty)';
+  return JSON.stringify(v);
+}
 
 /** The profile as label/value lines for the terminal. */
 function profileLines(p: Profile): [string, string][] {
