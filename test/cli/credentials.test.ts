@@ -1,6 +1,9 @@
 // `rdpscope probe --user`: where the password comes from (an environment variable or a no-echo
 // prompt, never argv), the account forms, and the credentialed NLA check end to end against the
 // scenario server's one account, in-process. The password never appears in any output.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startScenarioServer, type ScenarioServer } from '../../src/server/server.js';
 import { SCENARIO_ACCOUNT } from '../../src/server/credssp-responder.js';
@@ -134,6 +137,16 @@ describe('the credentialed check against the scenario server', () => {
     expect(r.out).toMatch(/Early User Auth\s+AUTHZ_SUCCESS \(0\)/);
     expect(r.out).toMatch(/NLA logon accepted for rdpscope: .*; credentials delegated, Early User Authorization AUTHZ_SUCCESS/);
     expect(leaks(r.out)).toBe(false);
+  });
+
+  it('--delegate through to the Demand Active with --json and --html: the password is in neither file nor output', async () => {
+    const html = join(mkdtempSync(join(tmpdir(), 'rdpscope-cred-')), 'r.html');
+    const r = await cliWith(env(), 'probe', target(), '--user', 'rdpscope', '--delegate', '--json', '--html', html);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).credssp.logon).toMatchObject({ user: 'rdpscope', credentialsDelegated: true });
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('rdpscope');
+    expect([leaks(r.out), leaks(r.err), leaks(page)]).toEqual([false, false, false]);
   });
 
   it('a wrong password: exit 1, row 20 STATUS_LOGON_FAILURE, neither password shown', async () => {
