@@ -7,10 +7,10 @@ export type Hash13 = 'sha256' | 'sha384';
 
 const HASH_LENGTH: Record<Hash13, number> = { sha256: 32, sha384: 48 };
 /** Every TLS 1.3 AEAD has a 12-byte nonce (RFC 8446 §5.3: iv_length = max(8, N_MIN) = 12). */
-export const TLS13_IV_LENGTH = 12;
+const TLS13_IV_LENGTH = 12;
 
 /** RFC 5869 §2.3: T(i) = HMAC(PRK, T(i-1) | info | i), output the first `length` bytes. */
-export function hkdfExpand(hash: Hash13, prk: Uint8Array, info: Uint8Array, length: number): Uint8Array {
+function hkdfExpand(hash: Hash13, prk: Uint8Array, info: Uint8Array, length: number): Uint8Array {
   if (length > 255 * HASH_LENGTH[hash]) throw new RangeError(`HKDF-Expand of ${length} bytes`);
   const out = new Uint8Array(length);
   let t: Uint8Array = new Uint8Array(0);

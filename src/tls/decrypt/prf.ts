@@ -14,7 +14,7 @@ function concat(...parts: Uint8Array[]): Uint8Array {
 }
 
 /** RFC 5246 §5: P_hash(secret, seed) = HMAC(secret, A(1) + seed) + HMAC(secret, A(2) + seed) + ..., A(i) = HMAC(secret, A(i-1)). */
-export function pHash(hash: string, secret: Uint8Array, seed: Uint8Array, length: number): Uint8Array {
+function pHash(hash: string, secret: Uint8Array, seed: Uint8Array, length: number): Uint8Array {
   const out = new Uint8Array(length);
   let a = seed;
   for (let off = 0; off < length;) {
