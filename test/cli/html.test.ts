@@ -1,4 +1,4 @@
-// --html FILE on probe and scan: the page is written beside the usual output, with the verdict and
+// --html FILE on probe, analyze and scan: the page is written beside the usual output, with the verdict and
 // the ladder of the probed connection, or the scan table.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,6 +35,15 @@ describe('--html', () => {
     const page = readFileSync(file, 'utf8');
     for (const s of Object.values(servers)) expect(page).toContain(`127.0.0.1`), expect(page).toContain(String(s.port));
     expect(page).toMatch(/Server requires NLA/);
+  });
+
+  it('analyze writes every connection of a capture, with an index', async () => {
+    const file = join(dir, 'analyze.html');
+    const r = await cli('analyze', 'fixtures/lab/nmap-enum-encryption-to-xrdp-tls.pcap', '--port', '3389,33905', '--html', file);
+    expect(r.out).toMatch(/7 RDP connections: 1 ok, 4 failed, 2 undetermined/);
+    const page = readFileSync(file, 'utf8');
+    expect(page.match(/<svg/g)?.length).toBe(7);
+    expect(page).toMatch(/SSL_NOT_ALLOWED_BY_SERVER|HYBRID_REQUIRED|RDP_NEG_FAILURE/);
   });
 
   it('an unwritable path is reported, with exit 3', async () => {

@@ -8,6 +8,8 @@ import { openCaptureFile } from '../../capture/file.js';
 import { replayCapture, type ReplayItem } from '../../capture/replay.js';
 import { renderConnection } from '../../report/text.js';
 import { connectionReport, SCHEMA, toJson } from '../../report/json.js';
+import type { HtmlConnection } from '../../report/html.js';
+import { HTML_OPTION, writeHtmlReport } from '../html-output.js';
 import { style } from '../../report/style.js';
 import { certificateOptions, certOptions, type CertArgs } from '../tls-options.js';
 import { KeyLog } from '../../tls/decrypt/keylog.js';
@@ -21,9 +23,21 @@ interface AnalyzeArgs extends CertArgs {
   /** optional for callers that run the command directly (demo) */
   keylog?: string[];
   'server-key'?: string[];
+  html?: string;
 }
 
 type Connection = Extract<ReplayItem, { type: 'connection' }>;
+
+/** The HTML page keeps whole connections until the end: bounded, a failed one displaces an ok one. */
+const MAX_HTML_CONNECTIONS = 500;
+
+function keepForPage(page: HtmlConnection[], c: HtmlConnection): void {
+  if (page.length < MAX_HTML_CONNECTIONS) page.push(c);
+  else if (c.verdict.status === 'failed') {
+    const i = page.findIndex((p) => p.verdict.status !== 'failed');
+    if (i >= 0) page.splice(i, 1, c);
+  }
+}
 
 /** Key logs and server keys from files; a bad key log line is a warning, an unreadable file or key an error. */
 function decryptionKeys(a: AnalyzeArgs, warn: (line: string) => void): DecryptionKeys {
@@ -82,7 +96,8 @@ export const analyzeCommand: Command<AnalyzeArgs> = {
     .option('json', { type: 'boolean', default: false, describe: 'NDJSON: one object per connection, as each ends' })
     .option('bytes', { type: 'boolean', default: false, describe: 'show the first bytes of each PDU' })
     .option('keylog', { type: 'string', array: true, default: [], describe: 'NSS key log file (SSLKEYLOGFILE) to decrypt TLS with; repeatable. A pcapng\'s own Decryption Secrets Blocks are used too' })
-    .option('server-key', { type: 'string', array: true, default: [], describe: 'the server\'s RSA private key (PEM or DER) to decrypt TLS ≤ 1.2 sessions with RSA key exchange; repeatable' }) as unknown as Argv<AnalyzeArgs>,
+    .option('server-key', { type: 'string', array: true, default: [], describe: 'the server\'s RSA private key (PEM or DER) to decrypt TLS ≤ 1.2 sessions with RSA key exchange; repeatable' })
+    .option('html', { ...HTML_OPTION, describe: `${HTML_OPTION.describe}; the page holds at most ${MAX_HTML_CONNECTIONS} connections, failed ones first` }) as unknown as Argv<AnalyzeArgs>,
 
   async run(a, io) {
     const s = style(io.color);
@@ -97,6 +112,7 @@ export const analyzeCommand: Command<AnalyzeArgs> = {
       io.err(`rdpscope analyze: ${(e as Error).message}\n`);
       return EXIT.USAGE;
     }
+    const page: HtmlConnection[] | undefined = a.html === undefined ? undefined : [];
     for (const file of a.files) {
       let connections = 0;
       let fatal = false;
@@ -111,6 +127,7 @@ export const analyzeCommand: Command<AnalyzeArgs> = {
           }
           connections++;
           tally[item.verdict.status]++;
+          if (page) keepForPage(page, { heading: title(file, item), events: item.events, verdict: item.verdict, report: connectionReport(item.events, item.verdict, cert) });
           if (a.json) {
             io.out(`${toJson({
               schema: SCHEMA.connection, file, connection: item.flow.id, client: item.flow.client, server: item.flow.server,
@@ -133,6 +150,7 @@ export const analyzeCommand: Command<AnalyzeArgs> = {
       const total = tally.ok + tally.failed + tally.undetermined;
       io.out(s.bold(`${total} RDP connection${total === 1 ? '' : 's'}: ${tally.ok} ok, ${tally.failed} failed, ${tally.undetermined} undetermined\n`));
     }
+    if (page && !writeHtmlReport(a.html!, { title: `rdpscope analyze ${a.files.join(' ')}`, connections: page }, io)) return EXIT.CANNOT_ANALYZE;
     if (tally.failed) return EXIT.FAILED;
     return unreadable ? EXIT.CANNOT_ANALYZE : EXIT.OK;
   },
