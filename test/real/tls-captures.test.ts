@@ -70,8 +70,10 @@ describeWithTools(['xfreerdp', 'xrdp', 'Xvfb', 'dumpcap', 'openssl', 'root'], 'r
     expect(c.tls.alerts[0]).toEqual({ dir: 'c2s', level: 'unknown', description: -1, name: 'alert (by its size)', encrypted: true });
     expect(c.verdict).toMatchObject({
       status: 'failed', failedStage: 'tls', lastCompletedStage: 'tls', row: { id: 18, title: 'Client rejected the certificate' },
-      endedBy: { who: 'client', how: 'fin' },
+      endedBy: { how: 'fin' },
     });
+    // the client's alert comes first; whose FIN the capture shows first races (xrdp answers the alert with its own)
+    expect(['client', 'server']).toContain(c.verdict.endedBy.who);
     expect(c.verdict.summary).toBe('the client closed the TLS session right after the handshake: it most likely rejected the certificate');
     expect(c.verdict.evidence.filter((e: any) => e.basis === 'inferred')).toHaveLength(1);
   }, 60_000);
