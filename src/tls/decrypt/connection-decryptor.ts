@@ -7,6 +7,7 @@ import type { KeyObject } from 'node:crypto';
 import type { Dir, TrackerInput } from '../../analyze/input.js';
 import { DecodeError } from '../../wire/errors.js';
 import { toHex } from '../../wire/hex.js';
+import { concatBytes } from '../../wire/writer.js';
 import { decodeCertificateMessage } from '../certificate.js';
 import { cipherSuiteName } from '../cipher-suites.js';
 import { decodeClientHello } from '../client-hello.js';
@@ -129,7 +130,7 @@ export class ConnectionDecryptor {
     // record() may turn the side off: read the phase afresh on every pass
     const on = (): boolean => s.phase !== Phase.Off;
     if (!on()) return;
-    let buf = s.buf.length ? concat(s.buf, bytes) : bytes;
+    let buf = s.buf.length ? concatBytes([s.buf, bytes]) : bytes;
     while (buf.length > 0 && on()) {
       let size: number | undefined;
       if (s.phase === Phase.PreTls) {
@@ -315,7 +316,7 @@ export class ConnectionDecryptor {
     }
     const { hash } = this.suite!;
     const seed = this.ems
-      ? { sessionHash: sessionHash(this.version, hash, concat(...this.transcript!)) }
+      ? { sessionHash: sessionHash(this.version, hash, concatBytes(this.transcript!)) }
       : { clientRandom: this.clientRandom!, serverRandom: this.serverRandom! };
     this.derive12(masterSecret(this.version, hash, pre, seed));
   }
@@ -336,8 +337,4 @@ export class ConnectionDecryptor {
       cipher: cipherSuiteName(this.suiteId), ...w,
     });
   }
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  return new Uint8Array(Buffer.concat(parts));
 }
