@@ -65,6 +65,21 @@ export type SignatureCheck = { ok: true } | { ok: false; reason: string };
  * The reason names what differs (length, hash, padding).
  */
 export function checkProprietarySignature(signedData: Uint8Array, signature: Uint8Array): SignatureCheck {
+  // a capture repeats a server's certificate in every connection: the RSA operation is done once per content
+  const key = `${hex(signedData)}/${hex(signature)}`;
+  const hit = checked.get(key);
+  if (hit) return hit;
+  const result = checkUncached(signedData, signature);
+  if (checked.size >= CHECKED_MAX) checked.delete(checked.keys().next().value!);
+  checked.set(key, result);
+  return result;
+}
+
+const CHECKED_MAX = 256;
+const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
+const checked = new Map<string, SignatureCheck>();
+
+function checkUncached(signedData: Uint8Array, signature: Uint8Array): SignatureCheck {
   if (signature.length !== PROPRIETARY_SIGNATURE_VALUE_SIZE && signature.length !== PROPRIETARY_SIGNATURE_SIZE) {
     return { ok: false, reason: `SignatureBlob of ${signature.length} bytes (expected ${PROPRIETARY_SIGNATURE_SIZE}: 64 and 8 zero bytes)` };
   }

@@ -2,6 +2,7 @@
 import type { TrackerEvent } from '../analyze/events.js';
 import type { StageName } from '../analyze/stages.js';
 import { describePdu } from './pdu-text.js';
+import { tlsSourceText } from './tls-text.js';
 
 export interface TimelineEntry {
   /** milliseconds since the first event of the connection */
@@ -32,45 +33,51 @@ export function timeline(events: readonly TrackerEvent[]): TimelineEntry[] {
   const t0 = events[0]?.at ?? 0;
   const out: TimelineEntry[] = [];
   for (const e of events) {
-    const base = { t: Math.max(0, e.at - t0), ...(e.packet === undefined ? {} : { packet: e.packet }) };
+    const t = Math.max(0, e.at - t0);
+    // entries are built without object spreads: this runs for every PDU of every connection of a capture
+    const push = (x: Omit<TimelineEntry, 't'>): void => {
+      const entry = { t } as TimelineEntry;
+      if (e.packet !== undefined) entry.packet = e.packet;
+      out.push(Object.assign(entry, x));
+    };
     switch (e.type) {
       case 'resolve':
-        out.push({ ...base, stage: 'resolve', what: e.ok ? 'resolved' : 'resolve failed', detail: e.ok ? `${e.host} → ${e.addresses?.join(', ')}` : `${e.host}: ${e.error}`, level: e.ok ? 'info' : 'error' });
+        push({ stage: 'resolve', what: e.ok ? 'resolved' : 'resolve failed', detail: e.ok ? `${e.host} → ${e.addresses?.join(', ')}` : `${e.host}: ${e.error}`, level: e.ok ? 'info' : 'error' });
         break;
       case 'tcp': {
         const bad = e.what === 'refused' || e.what === 'unreachable' || e.what === 'no-answer';
-        out.push({ ...base, stage: 'tcp', what: TCP_TEXT[e.what] ?? e.what, detail: e.detail ?? '', level: bad ? 'error' : 'info' });
+        push({ stage: 'tcp', what: TCP_TEXT[e.what] ?? e.what, detail: e.detail ?? '', level: bad ? 'error' : 'info' });
         break;
       }
       case 'pdu':
-        out.push({ ...base, stage: e.stage, dir: e.dir, what: e.name, level: e.name === 'TLS Alert' ? 'error' : 'info', detail: describePdu(e.name, e.value), offset: e.offset, length: e.length, bytes: e.head });
+        push({ stage: e.stage, dir: e.dir, what: e.name, level: e.name === 'TLS Alert' ? 'error' : 'info', detail: describePdu(e.name, e.value), offset: e.offset, length: e.length, bytes: e.head });
         break;
       case 'decode-error':
-        out.push({ ...base, stage: e.stage, dir: e.dir, what: e.phase === 'framing' ? 'undecodable bytes' : `malformed ${e.error.pdu}`, detail: `${e.error.field} at byte ${e.error.offset}: ${e.error.reason}`, offset: e.error.offset, bytes: e.head, level: 'error' });
+        push({ stage: e.stage, dir: e.dir, what: e.phase === 'framing' ? 'undecodable bytes' : `malformed ${e.error.pdu}`, detail: `${e.error.field} at byte ${e.error.offset}: ${e.error.reason}`, offset: e.error.offset, bytes: e.head, level: 'error' });
         break;
       case 'warning':
-        out.push({ ...base, stage: e.stage, what: 'warning', detail: e.message, level: 'warn' });
+        push({ stage: e.stage, what: 'warning', detail: e.message, level: 'warn' });
         break;
       case 'opaque':
-        out.push({ ...base, stage: e.stage, dir: e.dir, what: `${e.length} bytes in all`, detail: e.stage === 'active' ? 'session traffic (fast-path and encrypted PDUs), counted, not decoded' : `${e.stage} is not decoded by this version`, offset: e.offset, length: e.length, level: 'info' });
+        push({ stage: e.stage, dir: e.dir, what: `${e.length} bytes in all`, detail: e.stage === 'active' ? 'session traffic (fast-path and encrypted PDUs), counted, not decoded' : `${e.stage} is not decoded by this version`, offset: e.offset, length: e.length, level: 'info' });
         break;
       case 'closed':
-        out.push({ ...base, stage: e.stage, dir: e.dir, what: e.how === 'rst' ? 'RST' : 'FIN', detail: `${e.dir === 's2c' ? 'server' : 'client'} ${e.how === 'rst' ? 'reset' : 'closed'} the connection`, level: e.dir === 's2c' ? 'warn' : 'info' });
+        push({ stage: e.stage, dir: e.dir, what: e.how === 'rst' ? 'RST' : 'FIN', detail: `${e.dir === 's2c' ? 'server' : 'client'} ${e.how === 'rst' ? 'reset' : 'closed'} the connection`, level: e.dir === 's2c' ? 'warn' : 'info' });
         break;
       case 'credssp-check':
-        out.push({ ...base, stage: e.stage, what: e.result === 'match' ? 'server pubKeyAuth verified' : 'server pubKeyAuth REJECTED', detail: `CredSSP v${e.version}, ${e.method}: ${e.detail}`, level: e.result === 'match' ? 'info' : 'error' });
+        push({ stage: e.stage, what: e.result === 'match' ? 'server pubKeyAuth verified' : 'server pubKeyAuth REJECTED', detail: `CredSSP v${e.version}, ${e.method}: ${e.detail}`, level: e.result === 'match' ? 'info' : 'error' });
         break;
       case 'rdp-keys':
-        out.push({ ...base, stage: e.stage, what: 'Standard RDP Security keys', detail: `client random from the ${e.source === 'probe' ? 'probe' : 'user'}: ${e.ready ? 'what follows is decrypted' : 'waiting for the server random'}`, level: 'info' });
+        push({ stage: e.stage, what: 'Standard RDP Security keys', detail: `client random from the ${e.source === 'probe' ? 'probe' : 'user'}: ${e.ready ? 'what follows is decrypted' : 'waiting for the server random'}`, level: 'info' });
         break;
       case 'gap':
-        out.push({ ...base, stage: e.stage, dir: e.dir, what: 'gap', detail: `${e.bytes} bytes missing from the capture`, level: 'warn' });
+        push({ stage: e.stage, dir: e.dir, what: 'gap', detail: `${e.bytes} bytes missing from the capture`, level: 'warn' });
         break;
       case 'end':
-        out.push({ ...base, stage: e.stage, what: e.how, detail: e.detail ?? '', level: e.how === 'timeout' ? 'error' : 'info' });
+        push({ stage: e.stage, what: e.how, detail: e.detail ?? '', level: e.how === 'timeout' ? 'error' : 'info' });
         break;
       case 'tls-session':
-        out.push({ ...base, stage: e.stage, what: 'TLS session', detail: [e.protocol, e.cipher, e.group, `${e.chain.length} certificate${e.chain.length === 1 ? '' : 's'} (from ${e.source === 'tls-library' ? 'the TLS library' : 'the key log'})`].filter(Boolean).join(', '), level: 'info' });
+        push({ stage: e.stage, what: 'TLS session', detail: [e.protocol, e.cipher, e.group, `${e.chain.length} certificate${e.chain.length === 1 ? '' : 's'} (from ${tlsSourceText(e.source)})`].filter(Boolean).join(', '), level: 'info' });
         break;
       case 'stage':
         break;

@@ -1,11 +1,11 @@
 // Hex helpers for evidence, reports and tests.
 
+const BYTE_HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
 export function toHex(b: Uint8Array, sep = ' '): string {
-  let s = '';
-  for (let i = 0; i < b.length; i++) {
-    if (i > 0) s += sep;
-    s += b[i]!.toString(16).padStart(2, '0');
-  }
+  if (b.length === 0) return '';
+  let s = BYTE_HEX[b[0]!]!;
+  for (let i = 1; i < b.length; i++) s += sep + BYTE_HEX[b[i]!]!;
   return s;
 }
 
