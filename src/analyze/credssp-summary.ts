@@ -35,8 +35,12 @@ export interface CredsspSummary {
   logon?: {
     user: string;
     workstation: string;
-    /** the server's pubKeyAuth against this TLS session's key; absent when the server never sent one */
-    pubKeyAuth?: 'match' | 'mismatch' | 'bad-signature';
+    /**
+     * the server's pubKeyAuth against this TLS session's key, as the live probe checked it; 'not-checked'
+     * when the server sent one that nobody checked (a capture: it is sealed with the NTLM session key,
+     * which only the client's password gives); absent when the server never sent one
+     */
+    pubKeyAuth?: 'match' | 'mismatch' | 'bad-signature' | 'not-checked';
     /** CredSSP version the pubKeyAuth exchange used (the lower of both sides) */
     version?: number;
     credentialsDelegated: boolean;
@@ -84,15 +88,31 @@ export function credsspFacts(f: Facts): CredsspSummary | undefined {
   const eua = f.credssp.earlyUserAuth;
   if (eua) s.earlyUserAuth = { value: eua.value.value, name: eua.value.name };
   if (auth?.type === 3) {
-    const check = f.credssp.check;
     s.logon = {
       user: auth.domain ? `${auth.domain}\\${auth.user}` : auth.user,
       workstation: auth.workstation,
-      ...(check ? { pubKeyAuth: check.result, version: check.version } : {}),
+      ...pubKeyAuthOf(f),
       credentialsDelegated: f.credssp.requests.some((r) => r.dir === 'c2s' && r.value.request.authInfo !== undefined),
     };
   }
   return s;
+}
+
+/**
+ * The live probe's check of the server's pubKeyAuth; without one (a capture, decrypted), the server's
+ * TSRequest that answers the AUTHENTICATE with a pubKeyAuth, and the version both sides used, which is
+ * what the live check reports: the lower of the client's and the server's TSRequest versions.
+ */
+function pubKeyAuthOf(f: Facts): Pick<NonNullable<CredsspSummary['logon']>, 'pubKeyAuth' | 'version'> {
+  const check = f.credssp.check;
+  if (check) return { pubKeyAuth: check.result, version: check.version };
+  const reqs = f.credssp.requests;
+  const authAt = reqs.findIndex((r) => r.dir === 'c2s' && r.value.ntlm?.type === 3);
+  const reply = authAt < 0 ? undefined : reqs.slice(authAt + 1).find((r) => r.dir === 's2c' && r.value.request.pubKeyAuth !== undefined);
+  if (!reply) return {};
+  // the version the client answered: that of the server's CHALLENGE (its first TSRequest otherwise)
+  const serverVersion = (reqs.find((r) => r.dir === 's2c' && r.value.ntlm?.type === 2) ?? reqs.find((r) => r.dir === 's2c')!).value.request.version;
+  return { pubKeyAuth: 'not-checked', version: Math.min(reqs[authAt]!.value.request.version, serverVersion) };
 }
 
 export function credsspSummary(events: readonly TrackerEvent[]): CredsspSummary | undefined {

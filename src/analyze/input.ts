@@ -31,9 +31,10 @@ export type TrackerInput =
   | (Where & { kind: 'close'; dir: Dir; how: 'fin' | 'rst' })
   /**
    * What the TLS implementation itself reports once the handshake completed (live: node:tls;
-   * offline: decryption with a key log): the certificate chain as sent, which TLS 1.3 encrypts.
+   * offline: decryption with a key log, or `server-key` with the server's RSA key): the certificate
+   * chain as sent, which TLS 1.3 encrypts.
    */
-  | (Where & { kind: 'tls-session'; source: 'tls-library' | 'key-log'; chain: Uint8Array[]; protocol?: string; cipher?: string; group?: string })
+  | (Where & { kind: 'tls-session'; source: 'tls-library' | 'key-log' | 'server-key'; chain: Uint8Array[]; protocol?: string; cipher?: string; group?: string })
   /**
    * What only the CredSSP client can know: whether the server's pubKeyAuth unsealed with the NTLM
    * session key and bound this TLS session's key ([MS-CSSP] 3.1.5 step 4). Keys never enter the tracker.

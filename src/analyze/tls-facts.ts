@@ -26,7 +26,7 @@ export interface TlsFacts {
 }
 
 export interface CertCheck {
-  source: 'wire' | 'tls-library' | 'key-log';
+  source: 'wire' | 'tls-library' | 'key-log' | 'server-key';
   at: number;
   packet?: number;
   report: CertReport;

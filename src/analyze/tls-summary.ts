@@ -20,7 +20,7 @@ export interface TlsSummary {
   helloRetryRequest?: boolean;
   alerts: { dir: Dir; level: string; description: number; name: string; encrypted: boolean }[];
   certificate?: {
-    source: 'wire' | 'tls-library' | 'key-log';
+    source: 'wire' | 'tls-library' | 'key-log' | 'server-key';
     chain: CertInfo[];
     trust: string;
     trustedBy?: string;

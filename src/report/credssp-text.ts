@@ -19,7 +19,10 @@ export function renderCredssp(c: CredsspSummary, s: Style): string[] {
   if (c.errorCode) out.push(`               ${s.dim('errorCode'.padEnd(18))} ${c.errorCode.hex} ${c.errorCode.name}: ${c.errorCode.meaning}`);
   const l = c.logon;
   if (l) {
-    const proof = l.pubKeyAuth === undefined ? 'no server pubKeyAuth' : l.pubKeyAuth === 'match' ? `server pubKeyAuth verified (v${l.version})` : s.red(`server pubKeyAuth ${l.pubKeyAuth} (v${l.version})`);
+    const proof = l.pubKeyAuth === undefined ? 'no server pubKeyAuth'
+      : l.pubKeyAuth === 'match' ? `server pubKeyAuth verified (v${l.version})`
+      : l.pubKeyAuth === 'not-checked' ? `server pubKeyAuth sent (v${l.version}), not checked (sealed with the NTLM session key, which only the client's password gives)`
+      : s.red(`server pubKeyAuth ${l.pubKeyAuth} (v${l.version})`);
     out.push(`               ${s.dim('Logon'.padEnd(18))} ${l.user} from ${l.workstation}: ${proof}; credentials ${l.credentialsDelegated ? 'delegated' : 'not delegated'}`);
   }
   if (c.earlyUserAuth) out.push(`               ${s.dim('Early User Auth'.padEnd(18))} ${c.earlyUserAuth.name} (${c.earlyUserAuth.value})`);

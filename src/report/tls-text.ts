@@ -2,6 +2,16 @@
 import type { TlsSummary } from '../analyze/tls-summary.js';
 import type { Style } from './style.js';
 
+/** Where a certificate or decrypted TLS session came from, in words: "the key log", "the server's private key". */
+export function tlsSourceText(source: 'wire' | 'tls-library' | 'key-log' | 'server-key'): string {
+  switch (source) {
+    case 'wire': return 'the Certificate message';
+    case 'tls-library': return 'the TLS library';
+    case 'key-log': return 'the key log';
+    case 'server-key': return "the server's private key";
+  }
+}
+
 export function renderTls(t: TlsSummary, s: Style): string[] {
   const out: string[] = [];
   const params = [t.version, t.cipherSuite?.name, t.group].filter(Boolean).join(', ');
@@ -19,7 +29,7 @@ export function renderTls(t: TlsSummary, s: Style): string[] {
       out.push(s.dim(`                 SHA-256 ${x.sha256}`));
     });
     const name = c.nameChecked?.length ? `, name ${c.nameChecked.join('/')}: ${c.nameMatch ? 'matches' : 'does not match'}` : '';
-    out.push(`                 trust: ${c.trust}${c.trustedBy ? ` (by ${c.trustedBy})` : ''}${name} ${s.dim(`(certificate from ${c.source === 'wire' ? 'the Certificate message' : c.source === 'tls-library' ? 'the TLS library' : 'the key log'})`)}`);
+    out.push(`                 trust: ${c.trust}${c.trustedBy ? ` (by ${c.trustedBy})` : ''}${name} ${s.dim(`(certificate from ${tlsSourceText(c.source)})`)}`);
   } else if (t.certificateNote) {
     out.push(`  ${s.dim('certificate')} ${t.certificateNote}`);
   }

@@ -58,6 +58,20 @@ describe('compare', () => {
     expect(r.tally).toMatchObject({ compared: 13, agreed: 12, tlsCompared: 11, tlsAgreed: 10 });
   });
 
+  it("compares the certificate fields with rdp.encryption's X.509 server certificate when there is no TLS (Standard RDP Security)", () => {
+    const leaf = { subject: 'CN=srv', issuer: 'CN=ca', sha256: 'AB:CD', sha1: '01:02', notBefore: '2013-04-05T15:15:55Z', notAfter: '2016-12-31T23:59:59Z', keyBits: 0 };
+    const rdpEncryption = { method: 'ENCRYPTION_METHOD_128BIT', level: 'ENCRYPTION_LEVEL_CLIENT_COMPATIBLE', certificate: 'x509', keyBits: 512, chain: [leaf, { subject: 'CN=ca' }] } as unknown as ScopeConn['rdpEncryption'];
+    const view: PeerView = { peer: 'zeek', udp: 0, conns: [
+      { client: ep('10.0.0.1:1000'), server: ep('10.0.0.2:3389'), values: {
+        subject: 'CN=srv', issuer: 'CN=ca', certSha256: 'abcd', notBefore: '2013-04-05T15:15:55Z', notAfter: '2016-12-31T23:59:59Z', keyBits: '512',
+      } },
+      { client: ep('10.0.0.1:1001'), server: ep('10.0.0.2:3389'), values: { subject: 'CN=srv' } },
+    ] };
+    const r = compare(capture, [{ ...scope[0]!, rdpEncryption }, scope[1]!], view);
+    expect(r.diffs).toEqual([{ capture: 99, conn: '10.0.0.1:1001', peer: 'zeek', field: 'subject', peerValue: '"CN=srv"', rdpscope: '(none)' }]);
+    expect(r.tally).toMatchObject({ compared: 9, agreed: 8, tlsCompared: 7, tlsAgreed: 6 });
+  });
+
   it('matches peers that give no endpoints by order', () => {
     const view: PeerView = { peer: 'suricata', udp: 0, conns: [{ values: { cookie: 'alice' } }] };
     const r = compare(capture, scope, view);

@@ -11,15 +11,11 @@ import { dnText, endpointText, fingerprintText } from './peers.js';
 type Known = Difference & { reason: string };
 
 const LEGACY = 'no RDP_NEG_REQ/RSP on the wire (legacy client and server): TShark shows no field; rdpscope reports the implied PROTOCOL_RDP ([MS-RDPBCGR] 2.2.1.1) and flags the Confirm as legacy (row 12)';
-const RDP_X509 = "Standard RDP Security: the server's X.509 chain is in the MCS Server Security Data, not TLS. rdpscope decodes it (src/gcc/certificate.ts, and the leaf matches Zeek's x509.log, checked below) but its JSON reports only rdp.encryption.certificate \"x509\", not the certificate's subject, issuer or fingerprint";
 const DPD = "Zeek enables its RDP analyzer off port 3389 only when the server's reply matches its DPD signature (an X.224 CC or MCS response); the honeypot's 9-byte reply does not, so no rdp.log. rdpscope recognises the Connection Request by content on any port";
 
 /** Known, explained differences: [capture #, conn, peer, field, peer value, rdpscope value, reason]. */
 const KNOWN: Known[] = ([
   [10, '62.122.184.123:7488', 'zeek', 'connection', 'absent', 'present', DPD],
-  [4, '192.168.1.1:54990', 'zeek', 'subject', '"serialNumber=1BcKefYSF97EvkaiCqahPY8uPd0=\\\\0D\\\\0A+L=ncalrpc:SERVR+CN=ncalrpc:SERVR"', '(none)', RDP_X509],
-  [4, '192.168.1.1:54990', 'zeek', 'issuer', '"L=TURNBKL+CN=SERVR"', '(none)', RDP_X509],
-  [4, '192.168.1.1:54990', 'zeek', 'certSha256', '"bd97671306086c3393a1bd835340a68043557a7ae131b8ee72f4d015287024ba"', '(none)', RDP_X509],
   [13, '10.150.9.21:1685', 'tshark', 'requested', '(none)', '"RDP"', LEGACY],
   [13, '10.150.9.21:1685', 'tshark', 'selected', '(none)', '"RDP"', LEGACY],
   [17, '10.226.41.226:13178', 'tshark', 'requested', '(none)', '"RDP"', LEGACY],
@@ -104,15 +100,24 @@ if (!corpusPresent()) {
     });
   });
 
-  it("#4: the server certificate rdpscope decodes from the Server Security Data is the leaf of Zeek's x509.log", () => {
+  it("#4: rdp.encryption.chain[0] is the server certificate of the Server Security Data (the last on the wire), Zeek x509.log's leaf", () => {
     const c = CAPTURES.find((x) => x.n === 4)!;
     const [conn] = scopeOf(4);
     const zeek = peerViews(c).find((v) => v.peer === 'zeek')!.conns[0]!.values;
-    const chain = conn!.rdpCertificates!;
-    expect(chain).toHaveLength(2);
-    const leaf = chain.at(-1)!;
-    expect({ subject: dnText(leaf.subject), issuer: dnText(leaf.issuer), certSha256: fingerprintText(leaf.sha256) })
-      .toEqual({ subject: zeek.subject, issuer: zeek.issuer, certSha256: zeek.certSha256 });
+    const wire = conn!.rdpCertificates!;
+    expect(wire).toHaveLength(2);
+    // the JSON lists the chain leaf first, as tls.certificate.chain
+    expect(conn!.rdpEncryption).toMatchObject({ certificate: 'x509', keyBits: 512, chain: [...wire].reverse() });
+    expect(conn!.rdpEncryption!.chainProblems).toBeUndefined();
+    const leaf = wire.at(-1)!;
+    expect({ subject: dnText(leaf.subject), issuer: dnText(leaf.issuer), certSha256: fingerprintText(leaf.sha256), notBefore: leaf.notBefore, notAfter: leaf.notAfter })
+      .toEqual({ subject: zeek.subject, issuer: zeek.issuer, certSha256: zeek.certSha256, notBefore: zeek.notBefore, notAfter: zeek.notAfter });
+    expect(zeek.keyBits).toBe('512');
+  });
+
+  it('#1: the proprietary certificate of the retry connection: a 512-bit key with a valid Terminal Services signature', () => {
+    const conn = scopeOf(1).find((s) => endpointText(s.client) === '172.21.128.16:1312')!;
+    expect(conn.rdpEncryption).toEqual({ method: 'ENCRYPTION_METHOD_128BIT', level: 'ENCRYPTION_LEVEL_HIGH', certificate: 'proprietary', keyBits: 512, signature: 'valid' });
   });
 
   it('lists each known difference once, for a capture of the corpus', () => {

@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { collectFacts } from '../../src/analyze/facts.js';
+import type { RdpEncryption } from '../../src/analyze/rdp-summary.js';
 import type { NegotiationSummary } from '../../src/analyze/summary.js';
 import type { TlsSummary } from '../../src/analyze/tls-summary.js';
 import type { Verdict } from '../../src/analyze/verdict.js';
@@ -11,7 +12,7 @@ import { replayBytes } from '../../src/capture/replay.js';
 import { connectionReport } from '../../src/report/json.js';
 import { parseCertificate, type CertInfo } from '../../src/tls/x509.js';
 import {
-  dnText, endpointText, fingerprintText, ndpiIsRdp, parseArkimeTest, parseNdpiOut, parseSuricataChecks, parseTsharkList,
+  certTimeText, dnText, endpointText, fingerprintText, ndpiIsRdp, ndpiValidity, parseArkimeTest, parseNdpiOut, parseSuricataChecks, parseTsharkList,
   parseTsharkSummary, parseZeekLog, tlsVersionText, zeekTuple, type Endpoint, type ZeekRow,
 } from './peers.js';
 
@@ -70,12 +71,16 @@ export type Peer = 'zeek' | 'suricata' | 'arkime' | 'ndpi' | 'tshark';
  * stream: rdpscope's connection number, which is TShark's tcp.stream + 1. The TLS fields are about the
  * server's TLS answer and its certificate (the leaf, or for Zeek's x509.log on Standard RDP Security
  * the server's certificate in the Server Security Data): version, cipher suite, client SNI, whether
- * the handshake completed, and the leaf's subject, issuer, subject CN and fingerprints.
+ * the handshake completed, and the leaf's subject, issuer, subject CN, fingerprints, validity and
+ * key size.
  */
 export type Field = 'cookie' | 'requested' | 'selected' | 'failure' | 'stream'
-  | 'tlsVersion' | 'cipher' | 'sni' | 'established' | 'subject' | 'issuer' | 'subjectCN' | 'certSha256' | 'certSha1';
+  | 'tlsVersion' | 'cipher' | 'sni' | 'established' | 'subject' | 'issuer' | 'subjectCN' | 'certSha256' | 'certSha1'
+  | 'notBefore' | 'notAfter' | 'keyBits';
 export const NEGOTIATION_FIELDS: readonly Field[] = ['cookie', 'requested', 'selected', 'failure', 'stream'];
-export const TLS_FIELDS: readonly Field[] = ['tlsVersion', 'cipher', 'sni', 'established', 'subject', 'issuer', 'subjectCN', 'certSha256', 'certSha1'];
+/** TLS and server-certificate fields (the certificate ones also for Standard RDP Security's X.509 chain) */
+export const TLS_FIELDS: readonly Field[] = ['tlsVersion', 'cipher', 'sni', 'established', 'subject', 'issuer', 'subjectCN', 'certSha256', 'certSha1',
+  'notBefore', 'notAfter', 'keyBits'];
 export const FIELDS: readonly Field[] = [...NEGOTIATION_FIELDS, ...TLS_FIELDS];
 /** null: the peer (or rdpscope) says there is none; a field missing from `values`: not reported. */
 export type Values = Partial<Record<Field, string | null>>;
@@ -161,7 +166,11 @@ function zeekX509Leaf(rows: ZeekRow[]): Values {
   const leaves = host.filter((r) => !host.some((o) => o !== r && o['certificate.issuer'] === r['certificate.subject']));
   if (leaves.length !== 1) throw new Error(`x509.log: ${leaves.length} leaf certificates`);
   const leaf = leaves[0]!;
-  return { subject: dnText(leaf['certificate.subject']!), issuer: dnText(leaf['certificate.issuer']!), certSha256: fingerprintText(leaf.fingerprint!) };
+  const v: Values = { subject: dnText(leaf['certificate.subject']!), issuer: dnText(leaf['certificate.issuer']!), certSha256: fingerprintText(leaf.fingerprint!) };
+  if ('certificate.not_valid_before' in leaf) v.notBefore = leaf['certificate.not_valid_before'] === undefined ? null : certTimeText(leaf['certificate.not_valid_before']);
+  if ('certificate.not_valid_after' in leaf) v.notAfter = leaf['certificate.not_valid_after'] === undefined ? null : certTimeText(leaf['certificate.not_valid_after']);
+  if ('certificate.key_length' in leaf) v.keyBits = leaf['certificate.key_length'] ?? null;
+  return v;
 }
 
 function ndpiView(out: string): PeerView {
@@ -177,6 +186,7 @@ function ndpiView(out: string): PeerView {
       values.subject = f.tls.subject === undefined ? null : dnText(f.tls.subject, 'der');
       values.issuer = f.tls.issuer === undefined ? null : dnText(f.tls.issuer, 'der');
       values.certSha1 = f.tls.sha1 === undefined ? null : fingerprintText(f.tls.sha1);
+      if (f.tls.validity !== undefined) [values.notBefore, values.notAfter] = ndpiValidity(f.tls.validity);
       if (f.risks.includes('Missing SNI TLS Extn')) values.sni = null;
     }
     return { client: f.client, server: f.server, values };
@@ -263,6 +273,8 @@ export function peerViews(c: Capture): PeerView[] {
 
 export interface ScopeConn {
   id: number; client: Endpoint; server: Endpoint; negotiation: NegotiationSummary; tls?: TlsSummary; verdict: Verdict;
+  /** the JSON `rdp.encryption` (Standard RDP Security: the server certificate of the Server Security Data) */
+  rdpEncryption?: RdpEncryption;
   /** not in the JSON: the X.509 chain of the Server Security Data (Standard RDP Security), as decoded, wire order (server's last) */
   rdpCertificates?: CertInfo[];
 }
@@ -276,6 +288,7 @@ export function rdpscope(c: Capture): ScopeConn[] {
     const cert = collectFacts(item.events).rdp.connectResponse?.value.serverData?.security?.certificate;
     return [{
       id: item.flow.id, client: item.flow.client, server: item.flow.server, negotiation: r.negotiation, ...(r.tls ? { tls: r.tls } : {}), verdict: r.verdict,
+      ...(r.rdp?.encryption ? { rdpEncryption: r.rdp.encryption } : {}),
       ...(cert?.kind === 'x509' ? { rdpCertificates: cert.chain.map(parseCertificate) } : {}),
     }];
   });
@@ -294,13 +307,18 @@ export function scopeValue(c: ScopeConn, f: Field): string | null {
     case 'sni': return c.tls?.offered?.serverName ?? null;
     case 'established': return c.tls ? (c.tls.handshake === 'completed' ? 'T' : 'F') : null;
   }
-  const leaf = c.tls?.certificate?.chain[0];
+  // the TLS leaf, else (Standard RDP Security) the server's X.509 certificate of the Server Security Data
+  const leaf = c.tls?.certificate?.chain[0] ?? c.rdpEncryption?.chain?.[0];
   switch (f) {
     case 'subject': return leaf ? dnText(leaf.subject) : null;
     case 'issuer': return leaf ? dnText(leaf.issuer) : null;
     case 'subjectCN': return leaf?.subjectCN ?? null;
     case 'certSha256': return leaf ? fingerprintText(leaf.sha256) : null;
     case 'certSha1': return leaf ? fingerprintText(leaf.sha1) : null;
+    case 'notBefore': return leaf?.notBefore ?? null;
+    case 'notAfter': return leaf?.notAfter ?? null;
+    // the RDP server key as rdpscope reports it (rdp.encryption.keyBits), else the TLS leaf's
+    case 'keyBits': return c.rdpEncryption?.keyBits !== undefined && !c.tls?.certificate ? String(c.rdpEncryption.keyBits) : leaf?.keyBits ? String(leaf.keyBits) : null;
   }
 }
 

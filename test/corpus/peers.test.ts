@@ -1,7 +1,7 @@
 // The peers' file parsers, on small inline samples in each format (no corpus needed).
 import { describe, expect, it } from 'vitest';
 import {
-  dnText, fingerprintText, ndpiIsRdp, parseArkimeTest, parseEndpoint, parseNdpiOut, parseSuricataChecks, parseTsharkList, parseTsharkSummary,
+  certTimeText, dnText, fingerprintText, ndpiIsRdp, ndpiValidity, parseArkimeTest, parseEndpoint, parseNdpiOut, parseSuricataChecks, parseTsharkList, parseTsharkSummary,
   parseZeekLog, tlsVersionText,
 } from './peers.js';
 
@@ -98,6 +98,14 @@ describe('TLS vocabulary', () => {
     expect(fingerprintText('a2ff789d')).toBe('a2ff789d');
   });
 
+  it('writes certificate times as rdpscope does (ISO 8601, UTC, whole seconds), from Zeek epoch seconds and nDPI text', () => {
+    expect(certTimeText('1423664106.000000')).toBe('2015-02-11T14:15:06Z');
+    expect(certTimeText('1483228799')).toBe('2016-12-31T23:59:59Z');
+    expect(certTimeText('2024-07-26 06:03:40')).toBe('2024-07-26T06:03:40Z');
+    expect(certTimeText('26/07/2024')).toBe('unknown:26/07/2024');
+    expect(ndpiValidity('2024-07-26 06:03:40 - 2025-01-25 06:03:40')).toEqual(['2024-07-26T06:03:40Z', '2025-01-25T06:03:40Z']);
+  });
+
   it("reads the TShark summaries' lists", () => {
     expect(parseTsharkList("['TLS1.0']")).toEqual(['TLS1.0']);
     expect(parseTsharkList("['TLS1.0', 'TLS1.2']")).toEqual(['TLS1.0', 'TLS1.2']);
@@ -172,9 +180,10 @@ describe('parseNdpiOut', () => {
   });
 
   it('reads the TLS metadata of a flow whose handshake nDPI dissected', () => {
-    const line = '\t1\tTCP 91.238.181.21:35888 <-> 89.31.79.12:3389 [VLAN: 77][proto: 91.88/TLS.RDP][Confidence: DPI][Risk: ** Missing SNI TLS Extn **][TLSv1.2][JA3C: 043c][Issuer: CN=topsalon][Subject: CN=topsalon][Certificate SHA-1: A2:FF:78][Firefox][Cipher: TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384][Plen Bins: 16]';
+    const line = '\t1\tTCP 91.238.181.21:35888 <-> 89.31.79.12:3389 [VLAN: 77][proto: 91.88/TLS.RDP][Confidence: DPI][Risk: ** Missing SNI TLS Extn **][TLSv1.2][JA3C: 043c][Issuer: CN=topsalon][Subject: CN=topsalon][Certificate SHA-1: A2:FF:78][Firefox][Validity: 2024-07-26 06:03:40 - 2025-01-25 06:03:40][Cipher: TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384][Plen Bins: 16]';
     expect(parseNdpiOut(line)[0]!.tls).toEqual({
       version: 'TLSv1.2', cipher: 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', subject: 'CN=topsalon', issuer: 'CN=topsalon', sha1: 'A2:FF:78',
+      validity: '2024-07-26 06:03:40 - 2025-01-25 06:03:40',
     });
   });
 });

@@ -208,8 +208,9 @@ export interface NdpiFlow {
   confidence: string;
   risks: string[];
   riskInfo?: string;
-  /** TLS metadata, when nDPI dissected the handshake: "[TLSv1.2]", "[Cipher: ...]", "[Subject: ...]" */
-  tls?: { version?: string; cipher?: string; subject?: string; issuer?: string; sha1?: string };
+  /** TLS metadata, when nDPI dissected the handshake: "[TLSv1.2]", "[Cipher: ...]", "[Subject: ...]";
+   *  validity is "[Validity: 2024-07-26 06:03:40 - 2025-01-25 06:03:40]" as written (UTC) */
+  tls?: { version?: string; cipher?: string; subject?: string; issuer?: string; sha1?: string; validity?: string };
 }
 
 /** The flow's protocol names include RDP ("88/RDP", "91.88/TLS.RDP"). */
@@ -235,7 +236,7 @@ export function parseNdpiOut(text: string): NdpiFlow[] {
     if (info !== undefined) f.riskInfo = info;
     const tls = {
       version: /\[((?:TLS|SSL|DTLS)v[\d.]+)\]/.exec(attrs)?.[1], cipher: attr('Cipher'), subject: attr('Subject'),
-      issuer: attr('Issuer'), sha1: attr('Certificate SHA-1'),
+      issuer: attr('Issuer'), sha1: attr('Certificate SHA-1'), validity: attr('Validity'),
     };
     const present = Object.entries(tls).filter(([, v]) => v !== undefined);
     if (present.length) f.tls = Object.fromEntries(present) as NdpiFlow['tls'];
@@ -333,6 +334,24 @@ function trimUnescaped(v: string): string {
   let end = v.length;
   while (end > 0 && v[end - 1] === ' ' && v[end - 2] !== '\\') end--;
   return v.slice(0, end).trimStart();
+}
+
+/**
+ * A certificate time as rdpscope writes it (ISO 8601, whole seconds, UTC: '2015-02-11T14:15:06Z'),
+ * from Zeek's epoch seconds ('1423664106.000000') or nDPI's '2024-07-26 06:03:40' (UTC). Anything
+ * else is returned marked, so that it shows up as a difference.
+ */
+export function certTimeText(s: string): string {
+  const t = s.trim();
+  if (/^\d+(\.\d+)?$/.test(t)) return new Date(Math.floor(Number(t)) * 1000).toISOString().replace('.000Z', 'Z');
+  const m = /^(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d)Z?$/.exec(t);
+  return m ? `${m[1]}T${m[2]}Z` : `unknown:${s}`;
+}
+
+/** nDPI's "[Validity: FROM - TO]" as [notBefore, notAfter] in certTimeText form. */
+export function ndpiValidity(s: string): [string, string] {
+  const m = /^(.+?) - (.+)$/.exec(s.trim());
+  return m ? [certTimeText(m[1]!), certTimeText(m[2]!)] : [`unknown:${s}`, `unknown:${s}`];
 }
 
 /** A certificate fingerprint as lowercase hex without separators ("A2:FF:..." and "a2ff..." alike). */
