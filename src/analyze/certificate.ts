@@ -3,7 +3,7 @@
 import { checkCertificateChain, type CertCheckOptions } from '../tls/cert-check.js';
 import type { Facts } from './facts.js';
 import type { CertCheck } from './tls-facts.js';
-import { MAX_CHAIN } from './stages/tls.js';
+import type { Limits } from '../limits.js';
 
 export interface CertificateOptions {
   /** names the certificate must carry (the probe's target, or --expect-name); default: the SNI */
@@ -12,12 +12,14 @@ export interface CertificateOptions {
   expiringSoonDays?: number;
 }
 
-export function checkCertificate(f: Facts, opts: CertificateOptions): CertCheck | undefined {
+/** `opts.limits`: the bounds the connection was followed with (cert-chain: certificates checked). */
+export function checkCertificate(f: Facts, opts: CertificateOptions & { limits?: Partial<Limits> }): CertCheck | undefined {
   const wire = f.tls.certificate;
   const session = f.tls.session;
+  const max = opts.limits?.['cert-chain'] ?? f.limits['cert-chain'];
   const src = wire
-    ? { source: 'wire' as const, chain: wire.value.certificates.map((c) => c.der).slice(0, MAX_CHAIN), at: wire.at, packet: wire.packet }
-    : session?.chain.length ? { source: session.source, chain: session.chain.slice(0, MAX_CHAIN), at: session.at, packet: session.packet } : undefined;
+    ? { source: 'wire' as const, chain: wire.value.certificates.map((c) => c.der).slice(0, max), at: wire.at, packet: wire.packet }
+    : session?.chain.length ? { source: session.source, chain: session.chain.slice(0, max), at: session.at, packet: session.packet } : undefined;
   if (!src) return undefined;
   const sni = f.tls.clientHello?.value.serverName;
   const names = opts.names?.length ? opts.names : sni ? [sni] : undefined;

@@ -17,13 +17,17 @@ import type { StageName } from './stages.js';
 import { STAGE_HANDLERS } from './stages/index.js';
 import type { ClientShows, Verdict } from './verdict.js';
 import { CLIENT_DISCONNECT, describeCode, EXTENDED_REASON } from '../codes/index.js';
+import { resolveLimits, type Limits } from '../limits.js';
 
 export type { Verdict } from './verdict.js';
 
 const RULES: readonly Rule[] = [resolveRule, tcpRule, serverLimit, endlessCredssp, ...x224Rules, ...tlsRules, ...credsspRules, ...rdpRules, reachedUndecoded];
 
-/** What the caller knows that the events do not: names to match and trust anchors. */
-export type DiagnoseOptions = CertificateOptions;
+/**
+ * What the caller knows that the events do not: names to match and trust anchors, and the bounds
+ * the connection was followed with (src/limits.ts; the rules name them, e.g. credssp-rounds).
+ */
+export type DiagnoseOptions = CertificateOptions & { limits?: Partial<Limits> };
 
 /** The last stage that has a decoder in this version. */
 const ANALYSED_THROUGH: StageName = STAGE_HANDLERS[STAGE_HANDLERS.length - 1]!.stage;
@@ -54,6 +58,7 @@ function clientShowsFor(r: RuleResult): ClientShows | undefined {
 
 export function diagnose(events: readonly TrackerEvent[], opts: DiagnoseOptions = {}): Verdict {
   const f = collectFacts(events);
+  if (opts.limits) f.limits = resolveLimits(opts.limits);
   const check = checkCertificate(f, opts);
   if (check) f.tls.check = check;
   const r: RuleResult = RULES.reduce<RuleResult | undefined>((hit, rule) => hit ?? rule(f), undefined) ?? {

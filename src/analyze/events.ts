@@ -46,7 +46,7 @@ export type TrackerEvent =
   | (At & { type: 'opaque'; stage: StageName; dir: Dir; lane: Lane; offset: number; length: number })
   | (At & { type: 'closed'; dir: Dir; how: 'fin' | 'rst'; stage: StageName; streamOffset: number })
   /** the TLS implementation's own view of the session (certificate chain even when encrypted) */
-  | (At & { type: 'tls-session'; stage: StageName; source: 'tls-library' | 'key-log'; chain: Uint8Array[]; protocol?: string; cipher?: string; group?: string })
+  | (At & { type: 'tls-session'; stage: StageName; source: 'tls-library' | 'key-log' | 'server-key'; chain: Uint8Array[]; protocol?: string; cipher?: string; group?: string })
   | (At & { type: 'credssp-check'; stage: StageName } & PubKeyAuthCheck)
   /** Standard RDP Security decryption is on from here (the client random came from `source`) */
   | (At & { type: 'rdp-keys'; stage: StageName; source: 'probe' | 'user'; ready: boolean })

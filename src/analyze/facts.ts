@@ -12,6 +12,7 @@ import { tlsFact, type TlsFacts } from './tls-facts.js';
 import { CREDSSP_PDU, type TsRequestPdu } from './stages/credssp.js';
 import type { EarlyUserAuthResult } from '../credssp/early-user-auth.js';
 import { rdpFact, rdpFacts, type RdpFacts } from './rdp-facts.js';
+import { DEFAULT_LIMITS, type Limits } from '../limits.js';
 
 type Ev<T extends TrackerEvent['type']> = Extract<TrackerEvent, { type: T }>;
 
@@ -38,6 +39,8 @@ export interface Facts {
   rdp: RdpFacts;
   firstAt?: number;
   lastAt?: number;
+  /** the bounds the connection was followed with: diagnose()'s options, else the defaults */
+  limits: Limits;
 }
 
 export function isPdu<T>(e: TrackerEvent, name: string): e is PduEvent<T> {
@@ -50,6 +53,7 @@ export function collectFacts(events: readonly TrackerEvent[]): Facts {
     bytes: {}, warnings: [], tls: { alerts: [], encryptedAlerts: [], records: [] },
     credssp: { requests: [] },
     rdp: rdpFacts(),
+    limits: DEFAULT_LIMITS,
   };
   const count = (stage: StageName, lane: Lane, dir: Dir, n: number): void => {
     const b = (f.bytes[stage] ??= { wire: { c2s: 0, s2c: 0 }, inner: { c2s: 0, s2c: 0 } });

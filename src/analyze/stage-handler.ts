@@ -7,9 +7,12 @@ import type { Layer } from '../wire/errors.js';
 import type { TlsState } from './stages/tls-state.js';
 import type { CredsspState } from './stages/credssp.js';
 import type { RdpState } from './stages/rdp-state.js';
+import type { Limits } from '../limits.js';
 
 /** Facts earlier stages hand to later ones (e.g. the protocol the server selected). */
 export interface ConnectionState {
+  /** the bounds this connection is followed with (set by the tracker; stages read them, defaults when absent) */
+  limits?: Limits;
   requestedProtocols?: number;
   selectedProtocol?: number;
   /** record-layer state once the TLS stage has begun */

@@ -10,15 +10,15 @@ import { STAGE_HANDLERS } from './stages/index.js';
 import { StreamBuffer } from './stream-buffer.js';
 import { rdpState } from './stages/rdp-state.js';
 import { installKeys } from './stages/rdp-keys.js';
+import { resolveLimits, type Limits } from '../limits.js';
 
+/** The tracker's own bounds (limits pending-bytes and events); the stages read the rest from state.limits. */
 export interface TrackerLimits {
   /** largest PDU or undecodable backlog kept per direction, in bytes */
   maxPending: number;
   /** most events kept per connection; past it, opaque data stops being reported */
   maxEvents: number;
 }
-
-export const DEFAULT_LIMITS: TrackerLimits = { maxPending: 1 << 20, maxEvents: 10_000 };
 
 interface Lanestate {
   buf: StreamBuffer;
@@ -40,8 +40,11 @@ export class HandshakeTracker {
   private wireTransport: StageHandler | undefined;
   private readonly limits: TrackerLimits;
 
-  constructor(opts: { limits?: Partial<TrackerLimits>; handlers?: readonly StageHandler[] } = {}) {
-    this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  /** `limits`: the bounds of src/limits.ts (defaults for those not given). */
+  constructor(opts: { limits?: Partial<Limits>; handlers?: readonly StageHandler[] } = {}) {
+    const limits = resolveLimits(opts.limits);
+    this.limits = { maxPending: limits['pending-bytes'], maxEvents: limits.events };
+    if (opts.limits) this.state.limits = limits;
     this.handlers = new Map((opts.handlers ?? STAGE_HANDLERS).map((h) => [h.stage, h]));
   }
 
@@ -195,19 +198,24 @@ export class HandshakeTracker {
     return lane === 'wire' && this.wireTransport ? this.wireTransport : this.handlers.get(this.stage);
   }
 
-  private handle(handler: StageHandler, pdu: FramedPdu): void {
-    const stage = (): StageName => this.stage;
-    const ctx: StageContext = {
-      state: this.state,
-      get stage() { return stage(); },
-      opaque: (p) => {
+  /** What a stage handler may do; one per tracker (built once: handle() runs for every PDU). */
+  private readonly ctx: StageContext = (() => {
+    const self = this;
+    return {
+      get state() { return self.state; },
+      get stage() { return self.stage; },
+      opaque: (p: FramedPdu) => {
         const l = this.lane(p.dir, p.lane);
         if (l.opaque) l.opaque.length += p.bytes.length;
         else l.opaque = { offset: p.offset, length: p.bytes.length, at: p.at, ...(p.packet === undefined ? {} : { packet: p.packet }) };
       },
-      emit: (ev) => this.emit(ev),
-      advance: (next, p) => this.enter(next, { at: p.at, ...(p.packet === undefined ? {} : { packet: p.packet }) }),
+      emit: (ev: TrackerEvent) => this.emit(ev),
+      advance: (next: StageName, p: FramedPdu) => this.enter(next, { at: p.at, ...(p.packet === undefined ? {} : { packet: p.packet }) }),
     };
+  })();
+
+  private handle(handler: StageHandler, pdu: FramedPdu): void {
+    const ctx = this.ctx;
     try {
       handler.handle(pdu, ctx);
     } catch (e) {

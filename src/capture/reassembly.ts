@@ -2,9 +2,10 @@
 // space with wraparound). Duplicates are dropped, overlaps trimmed (the first copy of a byte wins),
 // early segments held (bounded) until the hole fills; bytes that will never come become a gap.
 import type { Dir, TrackerInput } from '../analyze/input.js';
+import { DEFAULT_LIMITS } from '../limits.js';
 
-/** Most bytes held out of order per direction before the first hole is given up as a gap. */
-export const MAX_HELD_BYTES = 1 << 20;
+/** Most bytes held out of order per direction before the first hole is given up as a gap (limit held-bytes). */
+export const MAX_HELD_BYTES = DEFAULT_LIMITS['held-bytes'];
 
 interface Held {
   seq: number;

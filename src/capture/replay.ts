@@ -9,6 +9,7 @@ import { FlowTable, type FlowMeta, type FlowOutput } from './flows.js';
 import { CaptureParser, type CaptureIssue, type CapturedPacket } from './reader.js';
 import { ConnectionDecryptor, type DecryptionKeys } from '../tls/decrypt/connection-decryptor.js';
 import { KeyLog } from '../tls/decrypt/keylog.js';
+import { resolveLimits, type Limits } from '../limits.js';
 
 export interface ReplayOptions {
   /** server ports taken as RDP whatever the payload (default 3389) */
@@ -19,6 +20,8 @@ export interface ReplayOptions {
   filter?: (flow: FlowMeta) => boolean;
   /** TLS keys; the key logs of the capture's Decryption Secrets Blocks are added to keyLog */
   keys?: DecryptionKeys;
+  /** bounds (src/limits.ts): the flow table's, each tracker's and decryptor's, the verdicts'; defaults for those not given */
+  limits?: Partial<Limits>;
 }
 
 export type ReplayItem =
@@ -30,6 +33,8 @@ class Replay {
   private readonly table: FlowTable;
   private readonly open = new Map<number, { flow: FlowMeta; tracker: HandshakeTracker; decryptor?: ConnectionDecryptor }>();
   private readonly keys: DecryptionKeys;
+  private readonly limits: Limits;
+  private readonly diagnoseOptions: DiagnoseOptions | undefined;
   private issuesOut = 0;
   private secretsIn = 0;
   private lastAt = 0;
@@ -37,7 +42,12 @@ class Replay {
   private current: CapturedPacket | undefined;
 
   constructor(private readonly opts: ReplayOptions) {
-    this.table = new FlowTable(opts.rdpPorts ? { rdpPorts: opts.rdpPorts } : {});
+    this.limits = resolveLimits(opts.limits);
+    this.table = new FlowTable({
+      ...(opts.rdpPorts ? { rdpPorts: opts.rdpPorts } : {}),
+      maxFlows: this.limits.flows, idleTimeoutMs: this.limits['flow-idle-seconds'] * 1000, maxHeldBytes: this.limits['held-bytes'],
+    });
+    this.diagnoseOptions = opts.limits ? { ...opts.diagnose, limits: this.limits } : opts.diagnose;
     this.keys = opts.keys ?? { keyLog: new KeyLog(), serverKeys: [] };
   }
 
@@ -70,7 +80,7 @@ class Replay {
         case 'start':
           if (!this.opts.filter || this.opts.filter(o.flow)) {
             const decrypt = this.keys.keyLog.size > 0 || this.keys.serverKeys.length > 0;
-            this.open.set(o.flow.id, { flow: o.flow, tracker: new HandshakeTracker(), ...(decrypt ? { decryptor: new ConnectionDecryptor(this.keys) } : {}) });
+            this.open.set(o.flow.id, { flow: o.flow, tracker: new HandshakeTracker(this.opts.limits ? { limits: this.limits } : {}), ...(decrypt ? { decryptor: new ConnectionDecryptor(this.keys, this.limits) } : {}) });
           }
           break;
         case 'input': {
@@ -92,7 +102,7 @@ class Replay {
           if (!c) break;
           this.open.delete(o.flowId);
           const events = c.tracker.events;
-          out.push({ type: 'connection', flow: c.flow, lastPacket: o.lastPacket, events, verdict: diagnose(events, this.opts.diagnose) });
+          out.push({ type: 'connection', flow: c.flow, lastPacket: o.lastPacket, events, verdict: diagnose(events, this.diagnoseOptions) });
           break;
         }
         case 'issue':

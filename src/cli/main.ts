@@ -9,10 +9,11 @@ import { explainCommand } from './commands/explain.js';
 import { demoCommand } from './commands/demo.js';
 import { scanCommand } from './commands/scan.js';
 import { fixtureCommand } from './commands/fixture.js';
+import { limitsCommand } from './commands/limits.js';
 import { passwordOnCommandLine } from './password.js';
 
 const COMMANDS: Command<never>[] = [
-  probeCommand, scanCommand, fixtureCommand, analyzeCommand, serveCommand, explainCommand, demoCommand,
+  probeCommand, scanCommand, fixtureCommand, analyzeCommand, serveCommand, explainCommand, limitsCommand, demoCommand,
 ] as unknown as Command<never>[];
 
 // yargs drops a lone "-" (standard input, for analyze and scan) as a value: it passes under another name.

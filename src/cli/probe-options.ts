@@ -1,5 +1,6 @@
 // Handshake options shared by probe and scan: what the probe requests and offers, how far it goes,
-// the account for the NLA check (password from the environment or a prompt, never argv), timeouts.
+// the account for the NLA check (password from the environment or a prompt, never argv), timeouts
+// and the other bounds (--limit; their ranges are in src/limits.ts).
 import { isIP } from 'node:net';
 import type { Argv } from 'yargs';
 import type { CliIO } from './io.js';
@@ -10,8 +11,10 @@ import { DEFAULT_REQUESTED, type TlsClientOptions } from '../probe/client-script
 import type { DiagnoseOptions } from '../analyze/diagnose.js';
 import { parseProtocols } from '../x224/codes.js';
 import { parseVersion, TLS_VERSION } from '../tls/versions.js';
+import { optionBound, type OptionBound } from '../limits.js';
+import { limitOption, type LimitArgs } from './limit-options.js';
 
-export interface HandshakeArgs extends CertArgs {
+export interface HandshakeArgs extends CertArgs, LimitArgs {
   port: number;
   protocols?: string;
   legacy?: boolean;
@@ -33,6 +36,15 @@ export interface HandshakeArgs extends CertArgs {
   ipv6?: boolean;
 }
 
+const STAGE_TIMEOUT = optionBound('stage-timeout-ms');
+const CONNECT_TIMEOUT = optionBound('connect-timeout-ms');
+
+/** A whole number within an option bound's range; throws the usage error otherwise. */
+function inRange(b: OptionBound, v: number): number {
+  if (!Number.isInteger(v) || v < b.min || (b.max !== null && v > b.max)) throw new Error(`${b.option} ${v}: give ${b.min} to ${b.max} ${b.unit}`);
+  return v;
+}
+
 export function handshakeOptions<T>(y: Argv<T>): Argv<T & HandshakeArgs> {
   return certOptions(y)
     .option('port', { type: 'number', default: 3389, describe: 'port when the target has none' })
@@ -50,8 +62,9 @@ export function handshakeOptions<T>(y: Argv<T>): Argv<T & HandshakeArgs> {
     .option('domain', { type: 'string', describe: 'domain of --user (default: none, a local account)' })
     .option('delegate', { type: 'boolean', describe: 'with --user: once the server proved its key, send the credentials (TSCredentials) as a client that logs on does' })
     .option('password-env', { type: 'string', default: DEFAULT_PASSWORD_ENV, describe: 'environment variable holding the password for --user (never give it on the command line)' })
-    .option('connect-timeout', { type: 'number', default: 5000, describe: 'TCP connect timeout, ms' })
-    .option('timeout', { type: 'number', default: 5000, describe: 'longest silence within a stage, ms' })
+    .option('connect-timeout', { type: 'number', default: CONNECT_TIMEOUT.default!, describe: `TCP connect timeout, ms (${CONNECT_TIMEOUT.min}-${CONNECT_TIMEOUT.max})` })
+    .option('timeout', { type: 'number', default: STAGE_TIMEOUT.default!, describe: `longest silence within a stage, ms (${STAGE_TIMEOUT.min}-${STAGE_TIMEOUT.max})` })
+    .option('limit', limitOption('live'))
     .option('ipv4', { alias: '4', type: 'boolean', describe: 'use IPv4' })
     .option('ipv6', { alias: '6', type: 'boolean', describe: 'use IPv6' })
     .conflicts('ipv4', 'ipv6')
@@ -64,8 +77,9 @@ export function handshakeOptions<T>(y: Argv<T>): Argv<T & HandshakeArgs> {
 export function handshakeSettings(a: HandshakeArgs, host: string, port: number, diagnose: DiagnoseOptions): ProbeOptions {
   const o: ProbeOptions = {
     host, port, family: a.ipv4 ? 4 : a.ipv6 ? 6 : 0,
-    connectTimeoutMs: a['connect-timeout'], stageTimeoutMs: a.timeout,
+    connectTimeoutMs: inRange(CONNECT_TIMEOUT, a['connect-timeout']), stageTimeoutMs: inRange(STAGE_TIMEOUT, a.timeout),
   };
+  if (a.limit) o.limits = a.limit;
   if (!a.legacy) o.requestedProtocols = a.protocols !== undefined ? parseProtocols(a.protocols) : DEFAULT_REQUESTED;
   if (a.cookie !== undefined) o.cookie = a.cookie;
   if (a['routing-token'] !== undefined) o.routingToken = a['routing-token'];

@@ -2,6 +2,7 @@
 import { ByteReader } from '../wire/reader.js';
 import { DecodeError } from '../wire/errors.js';
 import { ctx, der, derInteger, expectEnd, explicit, integer, readTlv, TAG } from './der.js';
+import { DEFAULT_LIMITS } from '../limits.js';
 
 export const TS_REQUEST_NAME = 'CredSSP TSRequest';
 
@@ -17,8 +18,8 @@ export interface TsRequest {
   clientNonce?: Uint8Array;
 }
 
-/** Default upper bound for one TSRequest (a Kerberos ticket with a large PAC stays well below). */
-export const TS_REQUEST_MAX_SIZE = 64 * 1024;
+/** Default upper bound for one TSRequest, limit tsrequest-bytes (a Kerberos ticket with a large PAC stays well below). */
+export const TS_REQUEST_MAX_SIZE = DEFAULT_LIMITS['tsrequest-bytes'];
 
 const FIELDS = ['version', 'negoTokens', 'authInfo', 'pubKeyAuth', 'errorCode', 'clientNonce'] as const;
 

@@ -12,6 +12,7 @@ import type { NtlmCredentials } from '../credssp/ntlm-client.js';
 import { subjectPublicKey } from '../tls/x509.js';
 import { DecodeError } from '../wire/errors.js';
 import type { TrackerEvent } from '../analyze/events.js';
+import type { Limits } from '../limits.js';
 import { RdpClient, type RdpClientStep } from './rdp-client.js';
 
 /** TLS client settings for the upgrade after the Confirm (node:tls names). */
@@ -61,6 +62,11 @@ export interface ScriptOptions {
   encryptionMethods?: number;
   /** leave right after the MCS Connect Response */
   stopAfterConnect?: boolean;
+  /**
+   * Bounds (src/limits.ts) for this probe: the tracker's PDU and count bounds, the CredSSP rounds
+   * the script follows, the wait after a TLS failure; defaults for those not given.
+   */
+  limits?: Partial<Limits>;
 }
 
 const HELLO_ANSWERS = new Set<string>([TLS_PDU.serverHello, TLS_PDU.helloRetry, TLS_PDU.alert]);
@@ -78,7 +84,7 @@ export class ClientScript {
   private awaitingEua = false;
   /** the connection sequence after X.224/TLS/CredSSP, once started */
   private rdp: RdpClient | undefined;
-  /** TSRequests the server sent (bounded by MAX_CREDSSP_ROUNDS) */
+  /** TSRequests the server sent (bounded by the limit credssp-rounds) */
   private serverTsRequests = 0;
 
   constructor(private readonly opts: ScriptOptions) {}
@@ -102,10 +108,11 @@ export class ClientScript {
   /** Actions in answer to new tracker events. */
   next(events: readonly TrackerEvent[]): ScriptAction[] {
     if (this.finished) return [];
+    const rounds = this.opts.limits?.['credssp-rounds'] ?? MAX_CREDSSP_ROUNDS;
     for (const e of events) {
-      if (e.type === 'pdu' && e.dir === 's2c' && e.name === CREDSSP_PDU.tsRequest && ++this.serverTsRequests > MAX_CREDSSP_ROUNDS) {
+      if (e.type === 'pdu' && e.dir === 's2c' && e.name === CREDSSP_PDU.tsRequest && ++this.serverTsRequests > rounds) {
         this.finished = true;
-        return [{ kind: 'done', reason: `the server sent more than ${MAX_CREDSSP_ROUNDS} TSRequests: CredSSP does not end` }];
+        return [{ kind: 'done', reason: `the server sent more than ${rounds} TSRequests: CredSSP does not end` }];
       }
       const steps = this.rdpSteps(e) ?? this.mcsStart(e) ?? this.credentialed(e);
       if (steps) {

@@ -19,7 +19,7 @@ const GROUPS = [29, 23, 24, 25, 30, 256, 257, 258];
 /** Signature schemes offered for TLS ≥ 1.2 (RFC 8446 §4.2.3), SHA-1 last. */
 const SIGALGS = [0x0403, 0x0503, 0x0603, 0x0807, 0x0808, 0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601, 0x0303, 0x0203, 0x0201];
 /** Upper bound on attempts per version: one per suite in the table, plus the final refusal. */
-const MAX_ATTEMPTS_PER_VERSION = 400;
+export const MAX_ATTEMPTS_PER_VERSION = 400;
 
 export const ENUMERATED_VERSIONS = [TLS_VERSION.SSL3, TLS_VERSION.TLS10, TLS_VERSION.TLS11, TLS_VERSION.TLS12, TLS_VERSION.TLS13] as const;
 

@@ -212,8 +212,11 @@ export function decodeSharePdu(bytes: Uint8Array, base = 0): SharePdu {
   return pdu;
 }
 
+/** Share PDUs decoded from one MCS Send Data at most (a format guard, listed in src/limits.ts). */
+export const MAX_SHARE_PDUS = 256;
+
 /** Every share PDU in one MCS Send Data user data, in order. */
-export function decodeSharePdus(bytes: Uint8Array, base = 0, limit = 256): SharePdu[] {
+export function decodeSharePdus(bytes: Uint8Array, base = 0, limit = MAX_SHARE_PDUS): SharePdu[] {
   const out: SharePdu[] = [];
   let at = 0;
   while (at < bytes.length) {

@@ -3,6 +3,7 @@
 import { defineCodes, describeCode, type CodeTable } from '../codes/table.js';
 import { ByteWriter } from '../wire/writer.js';
 import { DecodeError } from '../wire/errors.js';
+import { DEFAULT_LIMITS } from '../limits.js';
 
 export const HANDSHAKE_TYPE: CodeTable = defineCodes({
   0: { name: 'hello_request', meaning: 'the server asks the client to renegotiate (TLS 1.2 and below)' },
@@ -39,7 +40,8 @@ export const HS = {
 } as const;
 
 export const HANDSHAKE_HEADER_SIZE = 4;
-export const DEFAULT_MAX_HANDSHAKE_MESSAGE = 256 * 1024;
+/** Largest handshake message reassembled by default (limit handshake-message-bytes). */
+export const DEFAULT_MAX_HANDSHAKE_MESSAGE = DEFAULT_LIMITS['handshake-message-bytes'];
 
 export interface HandshakeMessage {
   type: number;

@@ -42,7 +42,8 @@ export interface CertInfo {
 }
 
 const PDU = 'X.509 certificate';
-const MAX_DEPTH = 32;
+/** DER nesting followed in a certificate (a format guard, listed in src/limits.ts). */
+export const MAX_DEPTH = 32;
 
 const SIGNATURES: Record<string, [name: string, hash?: string]> = {
   '1.2.840.113549.1.1.2': ['md2WithRSAEncryption', 'MD2'],

@@ -90,7 +90,7 @@ describe('HandshakeTracker', () => {
   });
 
   it('bounds what it buffers: a TPKT longer than the limit is an error, not an allocation', () => {
-    const t = new HandshakeTracker({ limits: { maxPending: 1000 } });
+    const t = new HandshakeTracker({ limits: { 'pending-bytes': 1000 } });
     t.push({ kind: 'data', dir: 's2c', lane: 'wire', bytes: fromHex('03 00 ff ff 00'), at: 1 });
     expect(t.events.find((e) => e.type === 'decode-error')).toMatchObject({ error: { code: 'LIMIT_EXCEEDED' } });
   });

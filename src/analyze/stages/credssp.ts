@@ -10,6 +10,7 @@ import { decodeNtlm, type NtlmAuthenticate, type NtlmChallenge, type NtlmNegotia
 import { decodeEarlyUserAuthResult } from '../../credssp/early-user-auth.js';
 import type { PduEvent } from '../events.js';
 import type { ConnectionState, FramedPdu, StageContext, StageHandler } from '../stage-handler.js';
+import { DEFAULT_LIMITS } from '../../limits.js';
 
 export const CREDSSP_PDU = {
   tsRequest: 'CredSSP TSRequest',
@@ -36,10 +37,11 @@ export interface CredsspState {
 
 const EUA_SIZE = 4;
 /**
- * Server TSRequests a CredSSP exchange may take. NTLM needs two (CHALLENGE, then pubKeyAuth or an
- * errorCode; [MS-CSSP] 3.1.5), Kerberos through SPNEGO one or two; more means it never ends.
+ * Server TSRequests a CredSSP exchange may take by default (limit credssp-rounds). NTLM needs two
+ * (CHALLENGE, then pubKeyAuth or an errorCode; [MS-CSSP] 3.1.5), Kerberos through SPNEGO one or
+ * two; more means it never ends.
  */
-export const MAX_CREDSSP_ROUNDS = 8;
+export const MAX_CREDSSP_ROUNDS = DEFAULT_LIMITS['credssp-rounds'];
 
 /** HYBRID_EX after TSCredentials: the server's next 4 bytes are the Early User Authorization Result. */
 function expectsEarlyUserAuth(state: Readonly<ConnectionState>): boolean {
@@ -83,7 +85,7 @@ export const credsspStage: StageHandler = {
   framing: 'credssp',
 
   frame(buf, dir, base, state) {
-    if (buf[0] === 0x30) return findTsRequestSize(buf, base);
+    if (buf[0] === 0x30) return findTsRequestSize(buf, base, state.limits?.['tsrequest-bytes']);
     if (dir === 's2c' && expectsEarlyUserAuth(state)) return EUA_SIZE;
     // anything else stops this direction: one error, not one per 4 bytes of garbage
     throw new DecodeError({

@@ -18,6 +18,7 @@ import type { PduEvent } from '../events.js';
 import type { FramedPdu, StageContext, StageHandler } from '../stage-handler.js';
 import type { StageName } from '../stages.js';
 import { newTlsState, type TlsState } from './tls-state.js';
+import { DEFAULT_LIMITS } from '../../limits.js';
 
 export const TLS_PDU = {
   clientHello: 'TLS ClientHello',
@@ -36,14 +37,18 @@ export const TLS_PDU = {
 
 /** A TLS 1.3 record of this size (2-byte alert + inner type + 16-byte AEAD tag) is an alert. */
 const TLS13_ALERT_RECORD_LENGTH = 2 + 1 + 16;
-/** Post-handshake records reported individually per direction; later ones are only counted. */
-const REPORTED_RECORDS = 16;
 /**
- * Records one side may send before the handshake completes. A real handshake takes a few (a 64 KiB
- * chain in 512-byte fragments, RFC 6066 §4, takes 128); a server that keeps sending records that
- * never finish it (one-byte fragments, RFC 5246 §6.2.1 allows them) is stopped here.
+ * Post-handshake records reported individually per direction; later ones are only counted. The
+ * connection's own value is state.limits (limit reported-records); these are the defaults.
  */
-export const MAX_HANDSHAKE_RECORDS = 1024;
+const REPORTED_RECORDS = DEFAULT_LIMITS['reported-records'];
+/**
+ * Records one side may send before the handshake completes (limit handshake-records). A real
+ * handshake takes a few (a 64 KiB chain in 512-byte fragments, RFC 6066 §4, takes 128); a server
+ * that keeps sending records that never finish it (one-byte fragments, RFC 5246 §6.2.1 allows
+ * them) is stopped here.
+ */
+export const MAX_HANDSHAKE_RECORDS = DEFAULT_LIMITS['handshake-records'];
 
 export interface CertificateEntry {
   der: Uint8Array;
@@ -71,13 +76,13 @@ function pduEvent(ctx: StageContext, pdu: FramedPdu, name: string, value: unknow
   };
 }
 
-/** Certificates parsed per message; real chains have 1-4, more is hostile or broken. */
-export const MAX_CHAIN = 16;
+/** Certificates parsed per message (limit cert-chain); real chains have 1-4, more is hostile or broken. */
+export const MAX_CHAIN = DEFAULT_LIMITS['cert-chain'];
 
-function certificates(msg: HandshakeMessage, tls13: boolean): CertificateEntry[] {
+function certificates(msg: HandshakeMessage, tls13: boolean, max: number): CertificateEntry[] {
   return decodeCertificateMessage(msg.body, msg.offset + 4, tls13).certificates.map((c, i) => {
-    if (i >= MAX_CHAIN) {
-      return { ...c, error: { code: 'LIMIT_EXCEEDED', layer: 'tls', pdu: 'TLS Certificate', field: 'certificate_list', offset: c.offset, reason: `not parsed: only the first ${MAX_CHAIN} certificates of a chain are analysed` } };
+    if (i >= max) {
+      return { ...c, error: { code: 'LIMIT_EXCEEDED', layer: 'tls', pdu: 'TLS Certificate', field: 'certificate_list', offset: c.offset, reason: `not parsed: only the first ${max} certificates of a chain are analysed` } };
     }
     try {
       return { ...c, info: parseCertificate(c.der) };
@@ -132,7 +137,7 @@ function handshakeMessage(ctx: StageContext, pdu: FramedPdu, st: TlsState, msg: 
       return;
     }
     case HS.certificate:
-      at(TLS_PDU.certificate, { certificates: certificates(msg, false) });
+      at(TLS_PDU.certificate, { certificates: certificates(msg, false, ctx.state.limits?.['cert-chain'] ?? MAX_CHAIN) });
       return;
     case HS.serverKeyExchange:
       at(TLS_PDU.serverKeyExchange, decodeServerKeyExchange(msg.body, msg.offset + 4, st.cipherSuite ?? 0));
@@ -170,7 +175,7 @@ function encrypted(ctx: StageContext, pdu: FramedPdu, st: TlsState, rec: TlsReco
     ctx.emit(pduEvent(ctx, pdu, TLS_PDU.encryptedAlert, value));
     return;
   }
-  if (d.reported < REPORTED_RECORDS) {
+  if (d.reported < (ctx.state.limits?.['reported-records'] ?? REPORTED_RECORDS)) {
     d.reported++;
     ctx.emit(pduEvent(ctx, pdu, TLS_PDU.encryptedRecord, value));
   } else ctx.opaque(pdu);
@@ -183,17 +188,18 @@ export const tlsStage: StageHandler = {
 
   frame(buf, dir, base, state) {
     const tls = state.tls;
-    if (tls && !tls.complete && tls[dir].handshakeRecords >= MAX_HANDSHAKE_RECORDS) {
+    const max = state.limits?.['handshake-records'] ?? MAX_HANDSHAKE_RECORDS;
+    if (tls && !tls.complete && tls[dir].handshakeRecords >= max) {
       throw new DecodeError({
         code: 'LIMIT_EXCEEDED', layer: 'tls', pdu: 'TLS record', field: 'records before the handshake completed', offset: base,
-        reason: `${MAX_HANDSHAKE_RECORDS} records without completing the handshake`,
+        reason: `${max} records without completing the handshake`,
       });
     }
     return findTlsRecordSize(buf, base);
   },
 
   handle(pdu: FramedPdu, ctx: StageContext) {
-    const st = (ctx.state.tls ??= newTlsState());
+    const st = (ctx.state.tls ??= newTlsState(ctx.state.limits?.['handshake-message-bytes']));
     const rec = decodeTlsRecord(pdu.bytes, pdu.offset);
     const d = st[pdu.dir];
     if (!st.complete) d.handshakeRecords++;

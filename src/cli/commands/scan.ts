@@ -12,13 +12,17 @@ import { probe, type ProbeOptions } from '../../probe/live.js';
 import { toJson } from '../../report/json.js';
 import type { ScanRow } from '../../report/html.js';
 import { HTML_OPTION, writeHtmlReport } from '../html-output.js';
+import { bar, ProgressLine } from '../progress.js';
 import { style } from '../../report/style.js';
 import { expandTokens, lineTokens, parseShard, parseTargetSpec, shardOf, shardSize, TargetError, type ScanTarget } from '../../scan/targets.js';
 import { runPool } from '../../scan/scheduler.js';
 import { scanResult, type ScanResult } from '../../scan/result.js';
 import { renderResultLine, renderSummary, ScanTally, type ScanSummary } from '../../scan/summary.js';
+import { optionBound } from '../../limits.js';
 
-export const MAX_CONCURRENCY = 1024;
+/** --concurrency: its default and range are in the bounds table (src/limits.ts). */
+const CONCURRENCY = optionBound('concurrency');
+export const MAX_CONCURRENCY = CONCURRENCY.max!;
 
 export interface ScanArgs extends HandshakeArgs {
   targets: string[];
@@ -56,32 +60,31 @@ function exitOf(s: ScanSummary): number {
   return s.status.failed ? EXIT.FAILED : s.status.undetermined ? EXIT.CANNOT_ANALYZE : EXIT.OK;
 }
 
-/** One redrawn stderr line, at most ten times a second; only on a terminal. */
+/** Targets done, in flight and the rate, on the progress line (only on a terminal; see progress.ts). */
 class Progress {
-  private drawn = 0;
-  private shown = false;
-  private readonly started = performance.now();
+  private readonly line: ProgressLine;
+  private readonly started: number;
 
-  constructor(private readonly io: CliIO, private readonly total: number | undefined) {}
+  constructor(io: CliIO, private readonly total: number | undefined) {
+    this.line = new ProgressLine(io);
+    this.started = this.line.now();
+  }
 
   update(s: { active: number; finished: number }): void {
-    const now = performance.now();
-    if (!this.io.interactive || now - this.drawn < 100) return;
-    this.drawn = now;
-    const rate = s.finished / Math.max((now - this.started) / 1000, 0.001);
-    let done = `${s.finished}`;
-    if (this.total !== undefined) {
-      const f = this.total ? s.finished / this.total : 1;
-      done = `[${'#'.repeat(Math.round(f * 20)).padEnd(20, '.')}] ${s.finished}/${this.total} ${Math.floor(f * 100)}%`;
-    }
-    this.io.err(`\r\x1b[K${done}, ${s.active} in flight, ${rate.toFixed(0)}/s`);
-    this.shown = true;
+    this.line.update(() => {
+      const rate = s.finished / Math.max((this.line.now() - this.started) / 1000, 0.001);
+      let done = `${s.finished}`;
+      if (this.total !== undefined) {
+        const f = this.total ? s.finished / this.total : 1;
+        done = `${bar(f)} ${s.finished}/${this.total} ${Math.floor(f * 100)}%`;
+      }
+      return `${done}, ${s.active} in flight, ${rate.toFixed(0)}/s`;
+    });
   }
 
   /** Clears the line (before stdout output, which may share the terminal). */
   clear(): void {
-    if (this.shown) this.io.err('\r\x1b[K');
-    this.shown = false;
+    this.line.clear();
   }
 }
 
@@ -91,7 +94,7 @@ export const scanCommand: Command<ScanArgs> = {
   builder: (y: Argv) => handshakeOptions(y)
     .positional('targets', { type: 'string', array: true, default: [], describe: 'HOST, HOST:PORT, [IPv6]:PORT, CIDR (10.0.0.0/24), range (10.0.0.1-20, 10.0.0.1-10.0.1.5), or - for a list on standard input' })
     .option('input-list', { alias: 'iL', type: 'string', describe: 'file of targets, one or more a line, # comments (- for standard input)' })
-    .option('concurrency', { type: 'number', default: 64, describe: `targets probed at once (at most ${MAX_CONCURRENCY})` })
+    .option('concurrency', { type: 'number', default: CONCURRENCY.default!, describe: `targets probed at once (at most ${MAX_CONCURRENCY})` })
     .option('rate', { type: 'number', describe: 'new connections per second at most (default: no limit beyond --concurrency)' })
     .option('shard', { type: 'string', describe: 'K/N: probe only shard K of N; the i-th target (from 0) is in shard (i mod N)+1' })
     .option('json', { type: 'boolean', default: false, describe: 'NDJSON: one rdpscope/scan-result/1 object per target, then one rdpscope/scan-summary/1' })

@@ -2,9 +2,11 @@
 // inputs (both directions, capture order) and returns what the live probe feeds the tracker from its
 // TLS socket ([MS-RDPBCGR] 5.4.5.1: TLS starts after the X.224 exchange): each record's plaintext on
 // the inner lane and, once the handshake is decrypted, a tls-session. Keys come from an NSS key log
-// (TLS 1.2 master secret, TLS 1.3 traffic secrets) or, for RSA key transport, a server's private key.
+// (TLS 1.2 master secret, TLS 1.3 traffic secrets) or, for RSA key transport, a server's private key;
+// the tls-session's source says which (`key-log`, `server-key`).
 import type { KeyObject } from 'node:crypto';
 import type { Dir, TrackerInput } from '../../analyze/input.js';
+import { resolveLimits, type Limits } from '../../limits.js';
 import { DecodeError } from '../../wire/errors.js';
 import { toHex } from '../../wire/hex.js';
 import { concatBytes } from '../../wire/writer.js';
@@ -45,10 +47,10 @@ const KEY_UPDATE = 24;
 /** TPKT (RFC 1006 §6): version 3, reserved, 16-bit length including the 4-byte header. */
 const TPKT_VERSION = 3;
 const TPKT_HEADER = 4;
-/** Certificates kept per chain, as the TLS stage does. */
-const MAX_CHAIN = 16;
-/** Handshake bytes kept for the RFC 7627 session hash (only with server keys); real handshakes are far smaller. */
-const MAX_TRANSCRIPT = 1 << 20;
+// Bounds (src/limits.ts), from the constructor's limits: certificates kept per chain (cert-chain, as
+// the TLS stage does), the largest handshake message (handshake-message-bytes), and the handshake
+// bytes kept for the RFC 7627 session hash (transcript-bytes; only with server keys; real handshakes
+// are far smaller).
 
 const Phase = { PreTls: 0, Tls: 1, Off: 2 } as const;
 type Phase = (typeof Phase)[keyof typeof Phase];
@@ -87,6 +89,8 @@ export class ConnectionDecryptor {
   private emsOffered = false;
   private ems = false;
   private secrets: ConnectionSecrets | undefined;
+  /** the master secret came from the ClientKeyExchange with a server key, not from the key log */
+  private viaServerKey = false;
   private chain: Uint8Array[] = [];
   /** the tls-session went out */
   private sessionSent = false;
@@ -95,9 +99,12 @@ export class ConnectionDecryptor {
   private transcriptBytes = 0;
   private out: DecryptResult = { inputs: [], issues: [] };
 
-  constructor(private readonly keys: DecryptionKeys) {
+  private readonly limits: Limits;
+
+  constructor(private readonly keys: DecryptionKeys, limits?: Partial<Limits>) {
+    this.limits = resolveLimits(limits);
     const side = (): Side => ({
-      phase: Phase.PreTls, buf: new Uint8Array(0), hs: new HandshakeReassembler(), cipher: undefined, pending: undefined,
+      phase: Phase.PreTls, buf: new Uint8Array(0), hs: new HandshakeReassembler(this.limits['handshake-message-bytes']), cipher: undefined, pending: undefined,
       blind: false, finished: false, secret: undefined,
     });
     this.sides = { c2s: side(), s2c: side() };
@@ -223,7 +230,7 @@ export class ConnectionDecryptor {
       this.ems = this.emsOffered && sh.extensions.some((e) => e.type === EXT_EXTENDED_MASTER_SECRET);
       this.keysAfterServerHello(w);
     } else if (dir === 's2c' && msg.type === HS.certificate) {
-      this.chain = decodeCertificateMessage(msg.body, 0, this.tls13).certificates.slice(0, MAX_CHAIN).map((c) => c.der.slice());
+      this.chain = decodeCertificateMessage(msg.body, 0, this.tls13).certificates.slice(0, this.limits['cert-chain']).map((c) => c.der.slice());
     } else if (dir === 'c2s' && msg.type === HS.clientKeyExchange && !this.tls13 && this.suite?.rsaKeyExchange && !this.secrets?.CLIENT_RANDOM) {
       this.rsaKeyExchange(msg, w);
     } else if (msg.type === HS.finished && s.cipher) {
@@ -311,7 +318,7 @@ export class ConnectionDecryptor {
       return;
     }
     if (this.ems && !this.transcript) {
-      this.issue(w, `the handshake is longer than ${MAX_TRANSCRIPT} bytes: no extended master secret, its TLS stays encrypted`);
+      this.issue(w, `the handshake is longer than ${this.limits['transcript-bytes']} bytes (limit transcript-bytes): no extended master secret, its TLS stays encrypted`);
       return;
     }
     const { hash } = this.suite!;
@@ -319,20 +326,21 @@ export class ConnectionDecryptor {
       ? { sessionHash: sessionHash(this.version, hash, concatBytes(this.transcript!)) }
       : { clientRandom: this.clientRandom!, serverRandom: this.serverRandom! };
     this.derive12(masterSecret(this.version, hash, pre, seed));
+    this.viaServerKey = true;
   }
 
   /** Handshake messages up to the ClientKeyExchange, for the RFC 7627 session hash. */
   private keep(msg: HandshakeMessage): void {
     this.transcriptBytes += msg.length + 4;
-    if (this.transcriptBytes > MAX_TRANSCRIPT) this.transcript = undefined;
+    if (this.transcriptBytes > this.limits['transcript-bytes']) this.transcript = undefined;
     else this.transcript!.push(encodeHandshake(msg.type, msg.body));
   }
 
-  /** What the live probe's TLS library reports once the handshake completed. */
+  /** What the live probe's TLS library reports once the handshake completed; `source` says which key opened it. */
   private session(w: Where): void {
     this.sessionSent = true;
     this.out.inputs.push({
-      kind: 'tls-session', source: 'key-log', chain: this.chain,
+      kind: 'tls-session', source: this.viaServerKey ? 'server-key' : 'key-log', chain: this.chain,
       ...(PROTOCOL_NAME[this.version] ? { protocol: PROTOCOL_NAME[this.version] } : {}),
       cipher: cipherSuiteName(this.suiteId), ...w,
     });
