@@ -10,20 +10,22 @@ import { TcpStream } from './reassembly.js';
 import { MAX_SOCKS_BYTES, SocksParser, looksLikeSocks, type SocksResult } from './socks.js';
 import { ACK, FIN, RST, SYN, connectionKey, decodeTcp, senderSortsFirst, type TcpHeader } from './tcp.js';
 import type { CaptureIssue, CapturedPacket, Tunnel } from './types.js';
+import { decodeProbeNote } from './pcapng-writer.js';
+import { DEFAULT_LIMITS } from '../limits.js';
 
 export const DEFAULT_RDP_PORTS: readonly number[] = [3389];
-/** Connections tracked at once (RDP or not); past it the least recently active one is evicted. */
-export const MAX_FLOWS = 100_000;
+/** Connections tracked at once (RDP or not); past it the least recently active one is evicted (limit flows). */
+export const MAX_FLOWS = DEFAULT_LIMITS.flows;
 /**
  * A connection with no packet for this long in capture time is taken as ended (an RDP one gets its
  * verdict then) and forgotten, so memory stays flat however long the capture (Zeek's TCP inactivity
- * timeout is 5 minutes too).
+ * timeout is 5 minutes too). Limit flow-idle-seconds.
  */
-export const IDLE_TIMEOUT_MS = 300_000;
+export const IDLE_TIMEOUT_MS = DEFAULT_LIMITS['flow-idle-seconds'] * 1000;
 /** How often, in capture time, idle connections are looked for. */
 const SWEEP_EVERY_MS = 10_000;
 /** A timestamp this far past the latest one is taken as corrupt: it does not move the sweep clock. */
-const MAX_CLOCK_JUMP_MS = 86_400_000;
+export const MAX_CLOCK_JUMP_MS = 86_400_000;
 /** Malformed packets reported one by one; the rest are counted in a last issue. */
 export const MAX_PACKET_ISSUES = 100;
 
@@ -122,8 +124,11 @@ class Flow {
     this.s2c = new TcpStream('s2c', push, maxHeld);
   }
 
+  /** a recording of rdpscope's probe said why the probe ended the connection */
+  probeEnded = false;
+
   get closed(): boolean {
-    return this.refused || this.c2s.reset || this.s2c.reset || (this.c2s.finished && this.s2c.finished);
+    return this.refused || this.probeEnded || this.c2s.reset || this.s2c.reset || (this.c2s.finished && this.s2c.finished);
   }
 }
 
@@ -137,6 +142,8 @@ export class FlowTable {
   private clock = 0;
   private issuesShown = 0;
   private issuesHidden = 0;
+  /** RDP connections ended early because the table was full */
+  private evictedRdp = 0;
   private readonly badLinktypes = new Set<number>();
   private readonly idleMs: number;
   /** capture time: the latest plausible packet timestamp, and when idle connections were last looked for */
@@ -197,6 +204,11 @@ export class FlowTable {
     const out: FlowOutput[] = (this.out = []);
     const open = [...this.flows.values()].filter((f) => f.state <= State.Rdp).sort((x, y) => x.id - y.id);
     for (const f of open) this.stop(f, atMs);
+    if (this.evictedRdp > 0) {
+      const n = this.evictedRdp;
+      const m = this.maxFlows;
+      out.push({ type: 'issue', issue: { offset: 0, reason: `${n} RDP connection${n === 1 ? '' : 's'} ended early, verdict${n === 1 ? '' : 's'} cut short: more than ${m} TCP connection${m === 1 ? '' : 's'} open at once (limit flows; raise it with --limit flows=N)` } });
+    }
     if (this.issuesHidden > 0) {
       out.push({ type: 'issue', issue: { offset: 0, reason: `${this.issuesHidden} more malformed packets not listed` } });
     }
@@ -357,6 +369,18 @@ export class FlowTable {
     }
     if (tcp.flags & ACK) other.ack(tcp.ack, p.number, p.at);
     if (tcp.wireLength > 0) me.segment(seq, payload, tcp.wireLength, p.number, p.at);
+    // what rdpscope's probe knew at this packet (its recordings' notes: src/capture/pcapng-writer.ts)
+    const notes = p.comments ? probeNotes(p.comments, p) : [];
+    for (const n of notes) if (n.kind !== 'end') this.deliver(f, n);
+    const end = fromClient ? notes.find((n) => n.kind === 'end') : undefined;
+    if (end && tcp.flags & FIN && !(tcp.flags & RST)) {
+      // the probe's own close, at the end of its observation: the end as the probe saw it
+      f.c2s.flush();
+      f.s2c.flush();
+      this.deliver(f, end);
+      f.probeEnded = true;
+      return;
+    }
     if (tcp.flags & FIN) me.finAt((seq + tcp.wireLength) >>> 0, p.number, p.at);
     if (tcp.flags & RST) {
       if (!fromClient && f.syn && !f.synAck && tcp.wireLength === 0) {
@@ -369,12 +393,15 @@ export class FlowTable {
     }
   }
 
-  /** Ends observation of a connection still open (capture end or eviction). */
-  private stop(f: Flow, at: number, detail?: string): void {
+  /** Ends observation of a connection still open (capture end or eviction); true when it was an RDP one. */
+  private stop(f: Flow, at: number, detail?: string): boolean {
     if (f.state === State.Pending) {
       // still undecided: RDP only if picked up mid-stream on an RDP port
       const midstreamOnRdpPort = f.clientIsA === undefined && (this.ports.has(f.a.port) || this.ports.has(f.b.port));
-      if (!midstreamOnRdpPort) return this.finish(f);
+      if (!midstreamOnRdpPort) {
+        this.finish(f);
+        return false;
+      }
       f.clientIsA = this.ports.has(f.b.port);
       this.accept(f);
     }
@@ -385,6 +412,7 @@ export class FlowTable {
     if (f.syn && !f.serverSeen) this.deliver(f, { kind: 'tcp', what: 'no-answer', at });
     this.deliver(f, detail ? { kind: 'end', how: 'capture-end', at, detail } : { kind: 'end', how: 'capture-end', at });
     this.finish(f);
+    return true;
   }
 
   private finish(f: Flow): void {
@@ -414,7 +442,7 @@ export class FlowTable {
         this.flows.set(key, f);
         continue;
       }
-      if (f.state <= State.Rdp) this.stop(f, f.lastAt, `evicted: more than ${this.maxFlows} connections open at once`);
+      if (f.state <= State.Rdp && this.stop(f, f.lastAt, `evicted: more than ${this.maxFlows} connections open at once`)) this.evictedRdp++;
       return;
     }
   }
@@ -426,6 +454,25 @@ export class FlowTable {
     } else this.issuesHidden++;
     return this.out;
   }
+}
+
+/** The probe observations in a packet's comments, as tracker inputs; anything malformed is ignored. */
+function probeNotes(comments: readonly string[], p: CapturedPacket): TrackerInput[] {
+  const out: TrackerInput[] = [];
+  const where = { at: p.at, packet: p.number };
+  for (const c of comments) {
+    const n = decodeProbeNote(c);
+    if (!n) continue;
+    // labelled: the packets cannot show it, only the recording probe's note says it
+    const detail = `recorded by rdpscope probe${typeof n.detail === 'string' && n.detail ? `: ${n.detail.slice(0, 500)}` : ''}`;
+    if (n.kind === 'end' && (n.how === 'timeout' || n.how === 'probe-done')) {
+      out.push({ kind: 'end', how: n.how, detail, ...where });
+    } else if (n.kind === 'credssp-check' && (n.result === 'match' || n.result === 'mismatch' || n.result === 'bad-signature')
+      && typeof n.version === 'number' && (n.method === 'sha256-binding-hash' || n.method === 'public-key-plus-one')) {
+      out.push({ kind: 'credssp-check', result: n.result, version: n.version, method: n.method, detail, ...where });
+    }
+  }
+  return out;
 }
 
 /** The inputs without the first `skip` data bytes of each direction (the proxy handshake). */

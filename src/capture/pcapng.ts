@@ -19,6 +19,9 @@ const DSB_HEADER = 20;
 /** Secrets type "TLSK": NSS key log text. */
 const SECRETS_TLS_KEY_LOG = 0x544c534b;
 const OPT_TSRESOL = 9;
+const OPT_COMMENT = 1;
+/** comments kept per packet */
+const MAX_COMMENTS = 8;
 const OPT_TSOFFSET = 14;
 
 interface Interface {
@@ -82,10 +85,15 @@ export class PcapngFormat implements RecordFormat {
         const iface = this.ifaces[id];
         if (!iface) return this.skip(fileOffset, n, `refers to interface ${id}, which no interface block described`);
         this.lastAt = (dv.getUint32(off + 12, le) * 4294967296 + dv.getUint32(off + 16, le)) / iface.div + iface.offsetMs;
-        out.push({
+        const packet: CapturedPacket = {
           number: n, at: this.lastAt, linktype: iface.linktype, data: buf.subarray(off + 28, off + 28 + capLen),
           origLen: dv.getUint32(off + 24, le), capLen, interfaceId: id, offset: fileOffset,
-        });
+        };
+        if (type === EPB) {
+          const comments = this.comments(buf, dv, off + 28 + capLen + ((4 - (capLen % 4)) % 4), off + len - 4);
+          if (comments.length) packet.comments = comments;
+        }
+        out.push(packet);
         return true;
       }
       case SPB: {
@@ -121,6 +129,19 @@ export class PcapngFormat implements RecordFormat {
       return { packet: this.count + 1, what: `truncated in packet ${this.count + 1}` };
     }
     return { what: type < 0 ? 'truncated in a block header' : `truncated in a block of type 0x${type.toString(16)}` };
+  }
+
+  /** The opt_comment values (§3.5) among the options in [from, to); malformed options end the list. */
+  private comments(buf: Uint8Array, dv: DataView, from: number, to: number): string[] {
+    const out: string[] = [];
+    for (let o = from; o + 4 <= to && out.length < MAX_COMMENTS;) {
+      const code = dv.getUint16(o, this.le);
+      const size = dv.getUint16(o + 2, this.le);
+      if (code === 0 || o + 4 + size > to) break;
+      if (code === OPT_COMMENT) out.push(new TextDecoder().decode(buf.subarray(o + 4, o + 4 + size)));
+      o += 4 + size + ((4 - (size % 4)) % 4);
+    }
+    return out;
   }
 
   /** true for little-endian, false for big-endian, undefined when the magic is wrong */

@@ -17,6 +17,8 @@ export interface CapturedPacket {
   interfaceId: number;
   /** absolute file offset of the packet's record */
   offset: number;
+  /** pcapng opt_comment options of the packet, when it has any */
+  comments?: string[];
 }
 
 /** A problem in the file or in one packet. Parsing goes on unless the file framing is lost. */

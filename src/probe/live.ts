@@ -13,9 +13,10 @@ import { ClientScript, type ScriptAction, type ScriptOptions, type TlsClientOpti
 import { sessionInfo, startTls, TlsTap } from './tls-tap.js';
 import { CONNECTION_CONFIRM_NAME } from '../x224/connection-confirm.js';
 import type { DiagnoseOptions } from '../analyze/diagnose.js';
+import { DEFAULT_LIMITS } from '../limits.js';
 
-/** After a TLS failure, how long to wait for the server's FIN or RST before ending. */
-const TLS_CLOSE_GRACE_MS = 300;
+/** After a TLS failure, how long to wait for the server's FIN or RST before ending (limit tls-close-grace-ms). */
+const TLS_CLOSE_GRACE_MS = DEFAULT_LIMITS['tls-close-grace-ms'];
 
 export interface ProbeOptions extends ScriptOptions {
   host: string;
@@ -33,6 +34,21 @@ export interface ProbeOptions extends ScriptOptions {
   diagnose?: DiagnoseOptions;
   /** each NSS key log line of the TLS session, as node:tls emits it */
   keylog?: (line: Buffer) => void;
+  /**
+   * A recording of the probe's own traffic (src/probe/record.ts, `probe --record`): called once per
+   * TCP connection, before it is opened, with its target.
+   */
+  record?: (target: { address: string; port: number }) => ConnectionRecorder;
+}
+
+/** What a recording sees of one TCP connection of the probe; the driver's clock gives every time. */
+export interface ConnectionRecorder {
+  /** the connection is up: the socket's own addresses */
+  connected(local: { address: string; port: number }, remote: { address: string; port: number }, at: number): void;
+  /** every input the tracker is fed, in order: the wire bytes both ways, the server's close, the end */
+  input(input: TrackerInput): void;
+  /** observation ended and the probe closed its socket */
+  released(at: number): void;
 }
 
 export interface ProbeResult {
@@ -44,7 +60,7 @@ export interface ProbeResult {
   connections: number;
   startedAt: number;
   durationMs: number;
-  /** the certificate options the verdict was made with */
+  /** the certificate options (and the limits, when given) the verdict was made with */
   diagnose?: DiagnoseOptions;
 }
 
@@ -68,15 +84,17 @@ async function resolve(host: string, family: 0 | 4 | 6): Promise<{ ok: true; add
 
 export async function probe(opts: ProbeOptions): Promise<ProbeResult> {
   const startedAt = now();
-  const tracker = new HandshakeTracker();
+  const tracker = new HandshakeTracker(opts.limits ? { limits: opts.limits } : {});
+  // the verdict and the reports read the bounds too (credssp-rounds, cert-chain)
+  const diagnoseOpts = opts.limits ? { ...opts.diagnose, limits: opts.limits } : opts.diagnose;
   const script = new ClientScript({ ...opts, random: (n) => new Uint8Array(randomBytes(n)) });
   const result = (target: ProbeResult['target'], connections: number): ProbeResult => ({
     target,
     ...(opts.requestedProtocols === undefined ? {} : { requestedProtocols: opts.requestedProtocols }),
     events: tracker.events,
-    verdict: diagnose(tracker.events, opts.diagnose),
+    verdict: diagnose(tracker.events, diagnoseOpts),
     connections,
-    ...(opts.diagnose ? { diagnose: opts.diagnose } : {}),
+    ...(diagnoseOpts ? { diagnose: diagnoseOpts } : {}),
     startedAt,
     durationMs: now() - startedAt,
   });
@@ -104,10 +122,16 @@ export async function probe(opts: ProbeOptions): Promise<ProbeResult> {
     /** server bytes since the last progress, and the server's wire stream offset */
     let pendingBytes = 0;
     let s2cOffset = 0;
-    const feed = (input: TrackerInput): TrackerEvent[] => (finished ? [] : tracker.push(input));
+    const rec = opts.record?.({ address, port: opts.port });
+    const feed = (input: TrackerInput): TrackerEvent[] => {
+      if (finished) return [];
+      rec?.input(input);
+      return tracker.push(input);
+    };
     const finish = (): void => {
       if (finished) return;
       finished = true;
+      rec?.released(now());
       clearTimeout(timer);
       secure?.destroy();
       socket.destroy();
@@ -141,7 +165,7 @@ export async function probe(opts: ProbeOptions): Promise<ProbeResult> {
       // an alert or a close ends TLS: the tap has recorded it; wait briefly for the server's FIN
       secure.on('error', () => {
         tlsFailed = true;
-        arm(Math.min(TLS_CLOSE_GRACE_MS, opts.stageTimeoutMs), () => {
+        arm(Math.min(opts.limits?.['tls-close-grace-ms'] ?? TLS_CLOSE_GRACE_MS, opts.stageTimeoutMs), () => {
           feed({ kind: 'end', how: 'probe-done', detail: 'TLS handshake failed', at: now() });
           finish();
         });
@@ -183,6 +207,7 @@ export async function probe(opts: ProbeOptions): Promise<ProbeResult> {
     });
     socket.on('connect', () => {
       connected = true;
+      rec?.connected({ address: socket.localAddress ?? '', port: socket.localPort ?? 0 }, { address: socket.remoteAddress ?? address, port: socket.remotePort ?? opts.port }, now());
       feed({ kind: 'tcp', what: 'connected', at: now() });
       arm(opts.stageTimeoutMs, stageTimeout);
       act(script.start());

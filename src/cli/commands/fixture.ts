@@ -14,6 +14,8 @@ import { collectProfile } from '../../fixture/collect.js';
 import { compare, expiryWarning } from '../../fixture/compare.js';
 import { FIXTURE_SCHEMA, FixtureError, formatFixture, parseFixture, VERIFY_SCHEMA, type Fixture } from '../../fixture/format.js';
 import type { Profile } from '../../fixture/profile.js';
+import type { ProbeRecording } from '../../probe/record.js';
+import { RECORD_CREDENTIALS_OPTION, withRecording } from '../record-output.js';
 
 interface FixtureArgs extends HandshakeArgs {
   action: 'record' | 'verify';
@@ -25,6 +27,8 @@ interface FixtureArgs extends HandshakeArgs {
   'tls-enumeration': boolean;
   'warn-expiry'?: number;
   json: boolean;
+  pcapng?: string;
+  'record-credentials'?: boolean;
 }
 
 const RDPSCOPE_VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -60,10 +64,16 @@ function profileLines(p: Profile): [string, string][] {
 
 const table = (rows: [string, string][]): string => rows.map(([k, v]) => `  ${k.padEnd(13)}${v}\n`).join('');
 
-async function record(a: FixtureArgs, io: CliIO): Promise<number> {
+async function record(a: FixtureArgs, io: CliIO, recording?: ProbeRecording): Promise<number> {
   if (a.target !== undefined) throw new Error(`record takes one target, not "${a.target}" too`);
   if (a['warn-expiry'] !== undefined || a.json) throw new Error('--warn-expiry and --json are verify options (record writes JSON already)');
+  if (a.pcapng !== undefined && !recording) {
+    // --pcapng FILE: every connection of the fixture's probes, with their TLS keys (see --record on probe)
+    const request = { path: a.pcapng, command: 'rdpscope fixture record', flag: '--pcapng', ...(a.user === undefined ? {} : { user: a.user }), credentials: a['record-credentials'] ?? false };
+    return withRecording(request, io, (r) => record(a, io, r));
+  }
   const o = { ...settings(a, a.subject), ...await handshakeAccount(a, io) };
+  if (recording) Object.assign(o, recording.options(o));
   const c = await collectProfile(o, a['tls-enumeration']);
   if (c.profile.nla === 'unknown') {
     io.err(`rdpscope fixture record: nothing recorded: no request got a Connection Confirm from ${o.host}:${o.port} (the probe stopped at ${c.profile.probe.stageReached ?? 'no stage'})\n`);
@@ -82,7 +92,7 @@ async function record(a: FixtureArgs, io: CliIO): Promise<number> {
 }
 
 async function verify(a: FixtureArgs, io: CliIO): Promise<number> {
-  if (a.output !== undefined) throw new Error('-o is a record option');
+  if (a.output !== undefined || a.pcapng !== undefined) throw new Error('-o and --pcapng are record options');
   let f: Fixture;
   try {
     f = parseFixture(readFileSync(a.subject, 'utf8'));
@@ -127,7 +137,9 @@ export const fixtureCommand: Command<FixtureArgs> = {
     .option('output', { alias: 'o', type: 'string', describe: 'record: write the fixture to this file (default: standard output)' })
     .option('tls-enumeration', { type: 'boolean', default: true, describe: 'run --enumerate-tls (--no-tls-enumeration skips it: it takes many connections)' })
     .option('warn-expiry', { type: 'number', describe: 'verify: warn when the certificate expires within this many days (the exit code is unchanged)' })
-    .option('json', { type: 'boolean', default: false, describe: 'verify: print one JSON object (rdpscope/fixture-verify/1)' }) as unknown as Argv<FixtureArgs>,
+    .option('json', { type: 'boolean', default: false, describe: 'verify: print one JSON object (rdpscope/fixture-verify/1)' })
+    .option('pcapng', { type: 'string', describe: 'record: also write the probes\' own traffic to this pcapng file (mode 0600) with their TLS keys inside; whoever holds the file can decrypt it' })
+    .option('record-credentials', RECORD_CREDENTIALS_OPTION) as unknown as Argv<FixtureArgs>,
 
   async run(a, io) {
     const name = `rdpscope fixture ${a.action}`;

@@ -19,6 +19,8 @@ import { renderTlsEnumeration } from '../../report/tls-enumeration.js';
 import { enumerateRdpSecurity } from '../../probe/enumerate-rdp-security.js';
 import { renderRdpSecurityEnumeration } from '../../report/rdp-security-enumeration.js';
 import { evidence } from '../../analyze/rules/rule.js';
+import type { ProbeRecording } from '../../probe/record.js';
+import { RECORD_CREDENTIALS_OPTION, RECORD_OPTION, withRecording } from '../record-output.js';
 
 interface ProbeArgs extends HandshakeArgs {
   target: string;
@@ -28,12 +30,17 @@ interface ProbeArgs extends HandshakeArgs {
   json: boolean;
   bytes: boolean;
   html?: string;
+  record?: string;
+  'record-credentials'?: boolean;
+  /** set with --record: the run's traffic goes into it */
+  recording?: ProbeRecording;
 }
 
 function options(a: ProbeArgs): ProbeOptions {
   const { host, port } = parseTarget(a.target, a.port);
   const o = handshakeSettings(a, host, port, certificateOptions(a, [host]));
   if (a['enumerate-tls'] || a['enumerate-protocols']) o.noMcs = true;
+  if (a.recording) Object.assign(o, a.recording.options(o));
   return o;
 }
 
@@ -81,9 +88,15 @@ export const probeCommand: Command<ProbeArgs> = {
     .option('enumerate-tls', { type: 'boolean', default: false, describe: 'which TLS versions (SSL 3.0-TLS 1.3) and cipher suites the server accepts, in its order of preference' })
     .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' })
     .option('bytes', { type: 'boolean', default: false, describe: 'show the first bytes of each PDU' })
-    .option('html', HTML_OPTION) as unknown as Argv<ProbeArgs>,
+    .option('html', HTML_OPTION)
+    .option('record', RECORD_OPTION)
+    .option('record-credentials', RECORD_CREDENTIALS_OPTION) as unknown as Argv<ProbeArgs>,
 
   async run(a, io) {
+    if (a.record !== undefined && !a.recording) {
+      const request = { path: a.record, command: 'rdpscope probe', flag: '--record', ...(a.user === undefined ? {} : { user: a.user }), credentials: a['record-credentials'] ?? false };
+      return withRecording(request, io, (recording) => probeCommand.run({ ...a, recording }, io));
+    }
     let o: ProbeOptions;
     if ([a['enumerate-tls'], a['enumerate-protocols'], a['enumerate-rdp-security']].filter(Boolean).length > 1) {
       io.err('rdpscope probe: --enumerate-tls, --enumerate-protocols and --enumerate-rdp-security are separate runs; give one\n');
