@@ -5,11 +5,11 @@
 import type { TrackerInput } from '../analyze/input.js';
 import { isRdpConnectionRequest, isX224ConnectionRequest } from './detect.js';
 import { decodeIp, formatIp, type IpHeader } from './ip.js';
-import { NOT_IP, ipOffset } from './link.js';
+import { NOT_IP, ipOffset, linkSupported } from './link.js';
 import { TcpStream } from './reassembly.js';
 import { MAX_SOCKS_BYTES, SocksParser, looksLikeSocks, type SocksResult } from './socks.js';
 import { ACK, FIN, RST, SYN, connectionKey, decodeTcp, senderSortsFirst, type TcpHeader } from './tcp.js';
-import type { CaptureIssue, CapturedPacket, Tunnel } from './types.js';
+import { MAX_PACKET_ISSUES, isoTime, type CaptureIssue, type CapturedPacket, type Tunnel } from './types.js';
 import { decodeProbeNote } from './pcapng-writer.js';
 import { DEFAULT_LIMITS } from '../limits.js';
 
@@ -24,10 +24,19 @@ export const MAX_FLOWS = DEFAULT_LIMITS.flows;
 export const IDLE_TIMEOUT_MS = DEFAULT_LIMITS['flow-idle-seconds'] * 1000;
 /** How often, in capture time, idle connections are looked for. */
 const SWEEP_EVERY_MS = 10_000;
-/** A timestamp this far past the latest one is taken as corrupt: it does not move the sweep clock. */
+/**
+ * The capture clock (idle expiry) follows the smaller of the last two timestamps, so one packet's
+ * timestamp never moves it, however wrong. A move of more than this needs CONFIRM_FAR_PACKETS in a
+ * row that agree: a capture that really goes on days later, or one whose first timestamps were wrong.
+ */
 export const MAX_CLOCK_JUMP_MS = 86_400_000;
+const CONFIRM_FAR_PACKETS = 16;
+/** A timestamp this far ahead of (or behind) both its neighbours' is reported as out of line. */
+const OUTLIER_MS = SWEEP_EVERY_MS;
 /** Malformed packets reported one by one; the rest are counted in a last issue. */
-export const MAX_PACKET_ISSUES = 100;
+export { MAX_PACKET_ISSUES };
+/** Connection ids listed in the snaplen issue. */
+const MAX_CUT_IDS = 10;
 
 export interface Endpoint { ip: string; port: number }
 
@@ -112,6 +121,8 @@ class Flow {
   /** LRU second chance: clock at (re)insertion and at the last packet */
   stamp = 0;
   used = 0;
+  /** the first packet whose payload the capture's snaplen cut short */
+  cut: { number: number; capLen: number; origLen: number } | undefined;
 
   constructor(
     readonly id: number, readonly aLow: boolean, readonly a: Endpoint, readonly b: Endpoint,
@@ -146,9 +157,23 @@ export class FlowTable {
   private evictedRdp = 0;
   private readonly badLinktypes = new Set<number>();
   private readonly idleMs: number;
-  /** capture time: the latest plausible packet timestamp, and when idle connections were last looked for */
+  /** capture time (see MAX_CLOCK_JUMP_MS), and when idle connections were last looked for */
   private now = -Infinity;
   private swept = -Infinity;
+  /** more-than-a-day moves of the clock proposed in a row */
+  private far = 0;
+  /** the last two packets (number, file offset, time), for the clock and the out-of-line check */
+  private lastNumber = 0;
+  private lastOffset = 0;
+  private lastAt = NaN;
+  private beforeLastNumber = 0;
+  private beforeLastAt = NaN;
+  /** timestamps out of line with their neighbours: the first is named, the rest counted */
+  private outliers = 0;
+  /** packets of a link type this reader understands (the file had something to analyse) */
+  private linkUsable = 0;
+  /** packets cut by the snaplen with RDP payload lost: how many, the first, their lengths, the connections */
+  private cuts = { first: undefined as { number: number; capLen: number; origLen: number } | undefined, lengths: new Set<number>(), connections: 0, ids: [] as number[] };
 
   constructor(opts: FlowTableOptions = {}) {
     this.ports = new Set(opts.rdpPorts ?? DEFAULT_RDP_PORTS);
@@ -157,18 +182,44 @@ export class FlowTable {
     this.idleMs = opts.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
   }
 
+  /** Packets of a link type that could be read; 0 with packets in the file: nothing could be analysed. */
+  get usablePackets(): number {
+    return this.linkUsable;
+  }
+
+  /** Link types met that this reader does not understand. */
+  get unsupportedLinktypes(): number[] {
+    return [...this.badLinktypes];
+  }
+
+  /** When the capture ended, for the connections still open: the clock, or the last packet when in line with it. */
+  get endAt(): number {
+    const t = this.lastAt;
+    if (Number.isNaN(t)) return 0;
+    if (this.now === -Infinity) return t;
+    return t > this.now && t - this.now <= OUTLIER_MS ? t : this.now;
+  }
+
   packet(p: CapturedPacket): FlowOutput[] {
     const out: FlowOutput[] = (this.out = []);
-    if (this.now === -Infinity || (p.at > this.now && p.at - this.now <= MAX_CLOCK_JUMP_MS)) this.now = p.at;
+    this.tick(p);
     if (this.now - this.swept >= SWEEP_EVERY_MS) this.sweep();
     const d = p.data;
     const off = ipOffset(p.linktype, d);
-    if (off === NOT_IP) return out;
+    if (off === NOT_IP) {
+      this.linkUsable++;
+      return out;
+    }
     if (typeof off === 'string') {
+      if (linkSupported(p.linktype)) {
+        this.linkUsable++;
+        return this.issue(p, off);
+      }
       if (!this.badLinktypes.has(p.linktype)) this.issue(p, off);
       this.badLinktypes.add(p.linktype);
       return out;
     }
+    this.linkUsable++;
     const ip = decodeIp(d, off);
     if (ip === null) return out;
     if (typeof ip === 'string') return this.issue(p, ip);
@@ -188,7 +239,8 @@ export class FlowTable {
     } else if (flow.state >= State.Ignored) return out;
     else flow.used = ++this.clock;
     flow.lastPacket = p.number;
-    flow.lastAt = p.at;
+    // idle since: a timestamp behind the clock (out of line, or 1970) must not make it look idle
+    flow.lastAt = Math.max(flow.lastAt, p.at, this.now);
     const payload = d.subarray(tcp.start, tcp.end);
     const fromA = fromLow === flow.aLow;
     if (flow.state === State.Pending && !flow.socks) this.decide(flow, fromA, tcp, payload);
@@ -212,8 +264,72 @@ export class FlowTable {
     if (this.issuesHidden > 0) {
       out.push({ type: 'issue', issue: { offset: 0, reason: `${this.issuesHidden} more malformed packets not listed` } });
     }
+    if (this.outliers > 1) {
+      const n = this.outliers - 1;
+      out.push({ type: 'issue', issue: { offset: 0, reason: `${n} more packet${n === 1 ? '' : 's'} with a timestamp out of line with ${n === 1 ? 'its' : 'their'} neighbours, also ignored for idle expiry (not listed)` } });
+    }
+    const cut = this.snaplenIssue();
+    if (cut) out.push({ type: 'issue', issue: cut });
     this.flows.clear();
     return out;
+  }
+
+  /**
+   * Moves the capture clock with the smaller of the last two timestamps (one outlier never moves
+   * it; a move of more than a day needs CONFIRM_FAR_PACKETS in a row), and reports the previous
+   * packet when its timestamp is out of line with both its neighbours'.
+   */
+  private tick(p: CapturedPacket): void {
+    const prev = this.lastAt;
+    const t = p.at;
+    if (!Number.isNaN(this.beforeLastAt)) this.outOfLine(this.beforeLastAt, prev, t, p.number);
+    this.beforeLastNumber = this.lastNumber;
+    this.beforeLastAt = prev;
+    this.lastNumber = p.number;
+    this.lastOffset = p.offset;
+    this.lastAt = t;
+    if (Number.isNaN(prev)) return;
+    const c = Math.min(prev, t);
+    if (this.now === -Infinity) this.now = c;
+    else if (c <= this.now) this.far = 0;
+    else if (c - this.now <= MAX_CLOCK_JUMP_MS || ++this.far >= CONFIRM_FAR_PACKETS) {
+      this.now = c;
+      this.far = 0;
+    }
+  }
+
+  /**
+   * The last packet's timestamp `mid` against its neighbours' (`before`, `after`, packet `next`):
+   * far ahead of both or far behind both, while they agree with each other (neighbours far apart are
+   * a jump of the capture's time, as in a file whose connections were laid out in time but not
+   * sorted, not one wrong timestamp).
+   */
+  private outOfLine(before: number, mid: number, after: number, next: number): void {
+    const ahead = mid - Math.max(before, after);
+    const behind = Math.min(before, after) - mid;
+    const apart = Math.abs(after - before);
+    if (!((ahead > OUTLIER_MS && ahead > apart) || (behind > OUTLIER_MS && behind > apart))) return;
+    if (this.outliers++ > 0) return;
+    const how = ahead > 0 ? `${duration(ahead)} ahead of` : `${duration(behind)} behind`;
+    this.out.push({ type: 'issue', issue: {
+      packet: this.lastNumber, offset: this.lastOffset,
+      reason: `timestamp ${isoTime(mid)} is ${how} its neighbours (packets ${this.beforeLastNumber} and ${next}); ignored for idle expiry`,
+    } });
+  }
+
+  /** The file's snaplen issue: the lengths packets were cut to, and the RDP connections that lost payload to it. */
+  private snaplenIssue(): CaptureIssue | undefined {
+    const c = this.cuts;
+    if (c.connections === 0 || !c.first) return undefined;
+    const lengths = [...c.lengths].sort((a, b) => a - b);
+    const to = lengths.length > 3 ? `${lengths.slice(0, 3).join(', ')}… bytes` : `${lengths.join(' or ')} bytes`;
+    const ids = c.ids.map((id) => `#${id}`).join(', ') + (c.connections > c.ids.length ? ', …' : '');
+    const m = c.connections;
+    return {
+      offset: 0,
+      reason: `packets cut to ${to} by the capture's snaplen: the RDP payload beyond it is missing from ${m} connection${m === 1 ? '' : 's'} (${ids}); `
+        + `the first is packet ${c.first.number}, ${c.first.capLen} of ${c.first.origLen} bytes captured. Capture with -s 0 (tcpdump, dumpcap) to keep whole packets`,
+    };
   }
 
   private create(key: string, fromLow: boolean, p: CapturedPacket, d: Uint8Array, ip: IpHeader, tcp: TcpHeader): Flow {
@@ -368,7 +484,7 @@ export class FlowTable {
       seq = (seq + 1) >>> 0;
     }
     if (tcp.flags & ACK) other.ack(tcp.ack, p.number, p.at);
-    if (tcp.wireLength > 0) me.segment(seq, payload, tcp.wireLength, p.number, p.at);
+    if (tcp.wireLength > 0) me.segment(seq, payload, tcp.wireLength, p.number, p.at, payload.length < tcp.wireLength ? this.cutBy(f, p, payload.length, tcp.wireLength) : undefined);
     // what rdpscope's probe knew at this packet (its recordings' notes: src/capture/pcapng-writer.ts)
     const notes = p.comments ? probeNotes(p.comments, p) : [];
     for (const n of notes) if (n.kind !== 'end') this.deliver(f, n);
@@ -416,7 +532,16 @@ export class FlowTable {
   }
 
   private finish(f: Flow): void {
-    if (f.state === State.Rdp) this.out.push({ type: 'finish', flowId: f.id, lastPacket: f.lastPacket });
+    if (f.state === State.Rdp) {
+      this.out.push({ type: 'finish', flowId: f.id, lastPacket: f.lastPacket });
+      const cut = f.cut;
+      if (cut) {
+        const c = this.cuts;
+        if (c.connections++ < MAX_CUT_IDS) c.ids.push(f.id);
+        if (!c.first || cut.number < c.first.number) c.first = cut;
+        if (c.lengths.size < 8) c.lengths.add(cut.capLen);
+      }
+    }
     f.state = State.Done;
     f.queue = [];
     f.held = [];
@@ -447,6 +572,13 @@ export class FlowTable {
     }
   }
 
+  /** Why a segment's payload is not all in the packet (the gap's detail); snaplen cuts are counted for the file's issue. */
+  private cutBy(f: Flow, p: CapturedPacket, have: number, wire: number): string {
+    if (p.capLen >= p.origLen) return `packet ${p.number} is shorter than its IP header says: ${have} of ${wire} payload bytes in its ${p.capLen} bytes`;
+    f.cut ??= { number: p.number, capLen: p.capLen, origLen: p.origLen };
+    return `cut by the capture's snaplen: packet ${p.number} kept ${p.capLen} of its ${p.origLen} bytes`;
+  }
+
   private issue(p: CapturedPacket, reason: string): FlowOutput[] {
     if (this.issuesShown < MAX_PACKET_ISSUES) {
       this.issuesShown++;
@@ -454,6 +586,16 @@ export class FlowTable {
     } else this.issuesHidden++;
     return this.out;
   }
+}
+
+/** "1 h 0 min", "82 years": how far a timestamp is out of line. */
+function duration(ms: number): string {
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(1)} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${Math.floor(s % 60)} s`;
+  if (s < 86_400) return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+  if (s < 2 * 365.25 * 86_400) return `${Math.round(s / 86_400)} days`;
+  return `${Math.round(s / (365.25 * 86_400))} years`;
 }
 
 /** The probe observations in a packet's comments, as tracker inputs; anything malformed is ignored. */

@@ -18,6 +18,13 @@ const ETHERTYPE_VLAN = 0x8100; // 802.1Q
 const ETHERTYPE_QINQ = 0x88a8; // 802.1ad
 const ETHERTYPE_QINQ_OLD = 0x9100;
 
+const SUPPORTED = new Set([LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2, LINKTYPE_NULL, LINKTYPE_LOOP, LINKTYPE_RAW, 12, 14, LINKTYPE_IPV4, LINKTYPE_IPV6]);
+
+/** Whether ipOffset() reads this link type. */
+export function linkSupported(linktype: number): boolean {
+  return SUPPORTED.has(linktype);
+}
+
 /** Offset of the IP header in `d`, NOT_IP, or why the frame cannot be read. */
 export function ipOffset(linktype: number, d: Uint8Array): number | string {
   switch (linktype) {

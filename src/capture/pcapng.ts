@@ -5,7 +5,7 @@
 import { DecodeError } from '../wire/errors.js';
 import { ByteReader } from '../wire/reader.js';
 import { latin1 } from '../wire/text.js';
-import { MAX_RECORD_BYTES, dataView, type CaptureIssue, type CapturedPacket, type CaptureSecrets, type RecordFormat } from './types.js';
+import { MAX_RECORD_BYTES, MAX_TIMESTAMP_MS, dataView, isoTime, type CapturedPacket, type CaptureSecrets, type IssueSink, type RecordFormat } from './types.js';
 
 export const PCAPNG_MAGIC = 0x0a0d0d0a;
 const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
@@ -39,8 +39,20 @@ export class PcapngFormat implements RecordFormat {
   private ifaces: Interface[] = [];
   private count = 0;
   private lastAt = 0;
+  /** interface ids of this section already reported as undescribed, and the packets skipped since */
+  private undescribed = new Set<number>();
+  private undescribedMore = 0;
 
-  constructor(private readonly issues: CaptureIssue[], private readonly secrets: CaptureSecrets[]) {}
+  constructor(private readonly issues: IssueSink, private readonly secrets: CaptureSecrets[]) {}
+
+  get packets(): number {
+    return this.count;
+  }
+
+  end(): void {
+    const n = this.undescribedMore;
+    if (n > 0) this.issues.file({ offset: 0, reason: `${n} more packet${n === 1 ? '' : 's'} on interfaces no interface block described, skipped (not listed)` });
+  }
 
   recordLength(dv: DataView, off: number, fileOffset: number): number {
     const type = dv.getUint32(off, this.le);
@@ -69,6 +81,7 @@ export class PcapngFormat implements RecordFormat {
         const major = dv.getUint16(off + 12, le);
         if (major !== 1) return this.stop(fileOffset, `unsupported pcapng version ${major}`);
         this.ifaces = [];
+        this.undescribed.clear();
         return true;
       }
       case IDB:
@@ -83,8 +96,23 @@ export class PcapngFormat implements RecordFormat {
         const capLen = dv.getUint32(off + 20, le);
         if (28 + capLen > len - 4) return this.skip(fileOffset, n, `captured length ${capLen} overruns its block`);
         const iface = this.ifaces[id];
-        if (!iface) return this.skip(fileOffset, n, `refers to interface ${id}, which no interface block described`);
-        this.lastAt = (dv.getUint32(off + 12, le) * 4294967296 + dv.getUint32(off + 16, le)) / iface.div + iface.offsetMs;
+        if (!iface) {
+          // named once per interface and section: a section without its interface blocks would list every packet
+          if (this.undescribed.has(id)) {
+            this.undescribedMore++;
+            return true;
+          }
+          this.undescribed.add(id);
+          return this.skip(fileOffset, n, `refers to interface ${id}, which no interface block described`);
+        }
+        const at = (dv.getUint32(off + 12, le) * 4294967296 + dv.getUint32(off + 16, le)) / iface.div + iface.offsetMs;
+        if (Number.isFinite(at) && Math.abs(at) <= MAX_TIMESTAMP_MS) this.lastAt = at;
+        else {
+          this.issues.packet({
+            packet: n, offset: fileOffset,
+            reason: `timestamp ${isoTime(at)} is out of any date's range: the packet is analysed at the previous packet's time, ${isoTime(this.lastAt)}`,
+          });
+        }
         const packet: CapturedPacket = {
           number: n, at: this.lastAt, linktype: iface.linktype, data: buf.subarray(off + 28, off + 28 + capLen),
           origLen: dv.getUint32(off + 24, le), capLen, interfaceId: id, offset: fileOffset,
@@ -172,22 +200,23 @@ export class PcapngFormat implements RecordFormat {
       }
     } catch (e) {
       if (!(e instanceof DecodeError)) throw e;
-      this.issues.push({ offset: e.offset, reason: `interface ${this.ifaces.length}: ${e.reason}; later options ignored` });
+      this.issues.file({ offset: e.offset, reason: `interface ${this.ifaces.length}: ${e.reason}; later options ignored` });
     }
     if (Number.isNaN(iface.div)) {
-      this.issues.push({ offset: fileOffset, reason: `interface ${this.ifaces.length}: unusable if_tsresol; microseconds assumed` });
+      this.issues.file({ offset: fileOffset, reason: `interface ${this.ifaces.length}: unusable if_tsresol; microseconds assumed` });
       iface.div = 1000;
     }
     return iface;
   }
 
   private skip(fileOffset: number, packet: number | undefined, why: string): boolean {
-    this.issues.push(packet === undefined ? { offset: fileOffset, reason: why } : { packet, offset: fileOffset, reason: `packet ${packet} ${why}` });
+    if (packet === undefined) this.issues.file({ offset: fileOffset, reason: why });
+    else this.issues.packet({ packet, offset: fileOffset, reason: `packet ${packet} ${why}` });
     return true;
   }
 
   private stop(fileOffset: number, why: string): false {
-    this.issues.push({ offset: fileOffset, reason: `${why}: file is corrupt, reading stopped`, fatal: true });
+    this.issues.file({ offset: fileOffset, reason: `${why}: file is corrupt, reading stopped`, fatal: true });
     return false;
   }
 }

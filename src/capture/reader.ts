@@ -3,7 +3,7 @@
 // chunks is copied, so memory stays flat however large the file is.
 import { PCAP_MAGIC_NS, PCAP_MAGIC_US, PcapFormat } from './pcap.js';
 import { PCAPNG_MAGIC, PcapngFormat } from './pcapng.js';
-import { dataView, type CaptureIssue, type CapturedPacket, type CaptureSecrets, type RecordFormat } from './types.js';
+import { MAX_PACKET_ISSUES, dataView, type CaptureIssue, type CapturedPacket, type CaptureSecrets, type IssueSink, type RecordFormat } from './types.js';
 
 export type { CaptureIssue, CapturedPacket, CaptureSecrets } from './types.js';
 
@@ -25,6 +25,37 @@ export class CaptureParser {
   /** absolute offset of the next chunk's first byte */
   private base = 0;
   private stopped = false;
+  /** packets returned so far */
+  private returned = 0;
+  /** problems with single packets listed, and not listed past MAX_PACKET_ISSUES */
+  private packetIssues = 0;
+  private packetIssuesMore = 0;
+  private readonly sink: IssueSink = {
+    file: (issue) => {
+      this.issues.push(issue);
+    },
+    packet: (issue) => {
+      if (this.packetIssues < MAX_PACKET_ISSUES) {
+        this.packetIssues++;
+        this.issues.push(issue);
+      } else this.packetIssuesMore++;
+    },
+  };
+
+  /** packets returned by push() so far */
+  get packetsRead(): number {
+    return this.returned;
+  }
+
+  /** packet records met so far, the ones skipped as unreadable included */
+  get packetRecords(): number {
+    return this.fmt?.packets ?? 0;
+  }
+
+  /** an issue said nothing in the file could be analysed (see CaptureIssue.unreadable) */
+  get unreadable(): boolean {
+    return this.issues.some((i) => i.unreadable);
+  }
 
   /** Packets completed by this chunk. The chunk must not be modified while they are in use. */
   push(chunk: Uint8Array): CapturedPacket[] {
@@ -35,6 +66,8 @@ export class CaptureParser {
     const pos = this.fmt && this.carried === 0 ? 0 : this.finishCarry(chunk, out);
     if (pos >= 0 && !this.stopped) this.run(chunk, pos, out);
     this.base += chunk.length;
+    if (this.stopped && this.returned + out.length === 0) this.nothingRead();
+    this.returned += out.length;
     return out;
   }
 
@@ -42,14 +75,22 @@ export class CaptureParser {
   end(): CaptureIssue[] {
     if (!this.stopped) {
       this.stopped = true;
-      if (this.base === 0) this.issues.push({ offset: 0, reason: 'empty file', fatal: true });
-      else if (!this.fmt) this.issues.push({ offset: 0, reason: `file too short (${this.base} bytes) to be a capture`, fatal: true });
+      if (this.base === 0) this.issues.push({ offset: 0, reason: 'empty file', fatal: true, unreadable: true });
+      else if (!this.fmt) this.issues.push({ offset: 0, reason: `file too short (${this.base} bytes) to be a capture`, fatal: true, unreadable: true });
       else if (this.carried > 0) {
         const { packet, what } = this.fmt.truncated(this.join());
         const need = this.carryNeed >= 0 ? ` of ${this.carryNeed}` : '';
-        const issue: CaptureIssue = { offset: this.carryStart, reason: `file cut short: ${what} (${this.carried}${need} bytes present)` };
+        // cut before any packet: nothing of the file can be analysed
+        const none = this.returned === 0 ? '; no packet could be read' : '';
+        const issue: CaptureIssue = { offset: this.carryStart, reason: `file cut short: ${what} (${this.carried}${need} bytes present)${none}` };
+        if (none) issue.unreadable = true;
         this.issues.push(packet === undefined ? issue : { packet, ...issue });
+        this.parts = [];
+        this.carried = 0;
       }
+      this.fmt?.end?.();
+      const n = this.packetIssuesMore;
+      if (n > 0) this.issues.push({ offset: 0, reason: `${n} more problem${n === 1 ? '' : 's'} with single packets not listed` });
     }
     return this.issues;
   }
@@ -112,8 +153,8 @@ export class CaptureParser {
   }
 
   private detect(magic: number): boolean {
-    if (PCAP_MAGICS.has(magic)) this.fmt = new PcapFormat(magic, this.issues);
-    else if (magic === PCAPNG_MAGIC) this.fmt = new PcapngFormat(this.issues, this.secrets);
+    if (PCAP_MAGICS.has(magic)) this.fmt = new PcapFormat(magic, this.sink);
+    else if (magic === PCAPNG_MAGIC) this.fmt = new PcapngFormat(this.sink, this.secrets);
     else {
       const hex = magic.toString(16).padStart(8, '0');
       this.issues.push({ offset: 0, reason: `not a pcap or pcapng file (magic 0x${hex})`, fatal: true });
@@ -148,5 +189,11 @@ export class CaptureParser {
     this.stopped = true;
     this.parts = [];
     this.carried = 0;
+  }
+
+  /** Reading stopped before any packet: the issue that stopped it says the file could not be analysed. */
+  private nothingRead(): void {
+    const last = this.issues[this.issues.length - 1];
+    if (last?.fatal) last.unreadable = true;
   }
 }

@@ -7,6 +7,12 @@ import { DEFAULT_LIMITS } from '../limits.js';
 /** Most bytes held out of order per direction before the first hole is given up as a gap (limit held-bytes). */
 export const MAX_HELD_BYTES = DEFAULT_LIMITS['held-bytes'];
 
+/**
+ * A gap input with why the bytes are missing when the capture knows it (a packet cut by the
+ * snaplen). `detail` is not part of TrackerInput's gap yet: a tracker that does not know it ignores it.
+ */
+export type GapInput = Extract<TrackerInput, { kind: 'gap' }> & { detail?: string };
+
 interface Held {
   seq: number;
   len: number;
@@ -14,6 +20,8 @@ interface Held {
   data: Uint8Array | null;
   packet: number;
   at: number;
+  /** why the bytes are missing, for the gap (data null) */
+  why?: string;
 }
 
 interface Mark {
@@ -53,9 +61,9 @@ export class TcpStream {
 
   /**
    * A segment's payload. `data` holds the captured bytes, `wireLength` the length on the wire; when
-   * the capture cut the packet short, the rest is a gap.
+   * the capture cut the packet short, the rest is a gap (`why`: its detail).
    */
-  segment(seq: number, data: Uint8Array, wireLength: number, packet: number, at: number): void {
+  segment(seq: number, data: Uint8Array, wireLength: number, packet: number, at: number, why?: string): void {
     if (this.reset || this.finished) return;
     if (!this.started) {
       this.started = true;
@@ -69,7 +77,7 @@ export class TcpStream {
       this.emit({ kind: 'data', dir: this.dir, lane: 'wire', bytes: data.subarray(0, len), at, packet });
     } else {
       this.add(seq, have, data, packet, at);
-      if (have < len) this.add((seq + have) >>> 0, len - have, null, packet, at);
+      if (have < len) this.add((seq + have) >>> 0, len - have, null, packet, at, why);
     }
     this.drain();
   }
@@ -114,16 +122,18 @@ export class TcpStream {
   }
 
   /** Holds [seq, seq+len) minus what was delivered or is held already (first copy wins). */
-  private add(seq: number, len: number, data: Uint8Array | null, packet: number, at: number): void {
+  private add(seq: number, len: number, data: Uint8Array | null, packet: number, at: number, why?: string): void {
     const origin = dist(this.next, seq);
     let a = Math.max(origin, 0);
     const b = origin + len;
     const piece = (from: number, to: number): Held => {
       this.heldBytes += to - from;
-      return {
+      const h: Held = {
         seq: (this.next + from) >>> 0, len: to - from, packet, at,
         data: data ? data.slice(from - origin, to - origin) : null,
       };
+      if (why !== undefined) h.why = why;
+      return h;
     };
     for (let i = 0; a < b; i++) {
       const h = this.held[i];
@@ -184,9 +194,13 @@ export class TcpStream {
     this.next = (h.seq + h.len) >>> 0;
     this.heldBytes -= h.len;
     const where = { at: h.at, packet: h.packet };
-    this.emit(h.data
-      ? { kind: 'data', dir: this.dir, lane: 'wire', bytes: h.data, ...where }
-      : { kind: 'gap', dir: this.dir, bytes: h.len, ...where });
+    if (h.data) {
+      this.emit({ kind: 'data', dir: this.dir, lane: 'wire', bytes: h.data, ...where });
+      return;
+    }
+    const gap: GapInput = { kind: 'gap', dir: this.dir, bytes: h.len, ...where };
+    if (h.why !== undefined) gap.detail = h.why;
+    this.emit(gap);
   }
 
   /** Drops held bytes at or after the FIN. */

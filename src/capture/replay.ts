@@ -37,7 +37,6 @@ class Replay {
   private readonly diagnoseOptions: DiagnoseOptions | undefined;
   private issuesOut = 0;
   private secretsIn = 0;
-  private lastAt = 0;
   /** the packet being replayed, to place decryption issues in the file */
   private current: CapturedPacket | undefined;
 
@@ -57,7 +56,6 @@ class Replay {
     // the keys must be in before the packets; their problems are listed with the file's, in file order
     const secretIssues = this.captureSecrets();
     for (const p of packets) {
-      if (p.at > this.lastAt) this.lastAt = p.at;
       this.current = p;
       this.take(this.table.packet(p), out);
     }
@@ -70,8 +68,23 @@ class Replay {
     const out: ReplayItem[] = [];
     this.parser.end();
     this.captureIssues(out);
-    this.take(this.table.end(this.lastAt), out);
+    this.take(this.table.end(this.table.endAt), out);
+    const none = this.nothingUsable();
+    if (none) out.push({ type: 'issue', issue: none });
     return out;
+  }
+
+  /** The file had packet records but none this reader could use: nothing of it could be analysed. */
+  private nothingUsable(): CaptureIssue | undefined {
+    const records = this.parser.packetRecords;
+    if (this.parser.unreadable || records === 0 || this.table.usablePackets > 0) return undefined;
+    const read = this.parser.packetsRead;
+    const linktypes = this.table.unsupportedLinktypes;
+    const lt = `an unsupported link type (${linktypes.join(', ')})`;
+    const why = read === 0 ? `${records === 1 ? 'the only packet was' : `all ${records} packets were`} skipped as unreadable (see above)`
+      : read === records ? `${records === 1 ? 'the only packet is' : `all ${records} packets are`} of ${lt}`
+        : `of its ${records} packets, ${records - read} were skipped as unreadable and ${read} are of ${lt}`;
+    return { offset: 0, reason: `nothing could be analysed: ${why}`, unreadable: true };
   }
 
   private take(outputs: FlowOutput[], out: ReplayItem[]): void {

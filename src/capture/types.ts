@@ -29,6 +29,12 @@ export interface CaptureIssue {
   reason: string;
   /** reading of the file stopped here (unreadable format or lost framing) */
   fatal?: boolean;
+  /**
+   * nothing in the file could be analysed: not a capture, empty, cut or corrupt before its first
+   * packet, or no packet of it usable (every one skipped or of an unsupported link type). `analyze`
+   * exits 3 for such a file; a file with readable packets and no RDP in them is not unreadable.
+   */
+  unreadable?: boolean;
 }
 
 /** A pcapng Decryption Secrets Block (draft-ietf-opsawg-pcapng §4.7) with TLS key log text. */
@@ -53,6 +59,24 @@ export interface Tunnel {
 export const MAX_RECORD_BYTES = 256 * 1024 * 1024;
 
 /**
+ * Problems with single packets listed one by one per file, by the reader and by the flow table
+ * each; the rest are counted in a last issue (limit packet-issues).
+ */
+export const MAX_PACKET_ISSUES = 100;
+
+/**
+ * Timestamps a packet may carry, in ms since the epoch: what a JavaScript Date can hold (±275,760
+ * years). Past it a pcapng timestamp (64 bits in interface units, plus if_tsoffset) is corruption.
+ */
+export const MAX_TIMESTAMP_MS = 8.64e15;
+
+/** Where a format reports problems: with the file, or with one packet (bounded, see MAX_PACKET_ISSUES). */
+export interface IssueSink {
+  file(issue: CaptureIssue): void;
+  packet(issue: CaptureIssue & { packet: number }): void;
+}
+
+/**
  * One capture file format, framed as a sequence of length-prefixed records. The parser hands each
  * format complete records only; formats never throw and never allocate by a length they read.
  */
@@ -65,8 +89,17 @@ export interface RecordFormat {
   record(buf: Uint8Array, dv: DataView, off: number, len: number, fileOffset: number, out: CapturedPacket[]): boolean;
   /** What the record cut short by the end of the file was, e.g. "truncated in packet 12". */
   truncated(head: Uint8Array): { packet?: number; what: string };
+  /** packet records numbered so far, the skipped ones included */
+  readonly packets: number;
+  /** The file ended: counts of the problems reported only once. */
+  end?(): void;
 }
 
 export function dataView(b: Uint8Array): DataView {
   return new DataView(b.buffer, b.byteOffset, b.byteLength);
+}
+
+/** A packet time for a message: ISO 8601, or the raw milliseconds when no Date can hold it. */
+export function isoTime(ms: number): string {
+  return Number.isFinite(ms) && Math.abs(ms) <= MAX_TIMESTAMP_MS ? new Date(ms).toISOString() : `${ms} ms after the epoch`;
 }

@@ -220,11 +220,137 @@ describe('FlowTable', () => {
     expect(at(b.syn(), 2, 30_000)).toEqual(['start 2 10.0.0.1:2>10.0.0.2:3389', '2 syn@2']);
     // 10 years on: taken as corrupt, nothing ends
     expect(at(b.syn(), 3, 10 * 365 * 86_400_000)).toEqual([]);
-    // 70 s on: a has been idle 70 s (> 60), b 40 s
+    // 70 s on: a has been idle 70 s (> 60), b 40 s; packet 3, out of line with both its neighbours, is named now
     expect(at(b.syn(), 4, 70_000)).toEqual([
+      'issue 3: timestamp 1979-12-30T00:00:00.000Z is 10 years ahead of its neighbours (packets 2 and 4); ignored for idle expiry',
       '1 no-answer', '1 end capture-end (no packet for more than 60 s of capture time: taken as ended (idle timeout))', 'finish 1@1',
     ]);
     expect(brief(t.end(80_000))).toEqual(['2 no-answer', '2 end capture-end', 'finish 2@4']);
+  });
+
+  describe('the capture clock (idle expiry) against wrong timestamps', () => {
+    const T = Date.UTC(2024, 0, 1);
+    const HOUR = 3_600_000;
+    /** A table with a 60 s idle timeout; feed(frame, ms) numbers the packets. */
+    function clock() {
+      const t = new FlowTable({ idleTimeoutMs: 60_000 });
+      let n = 0;
+      return { t, feed: (f: Uint8Array, ms: number) => brief(t.packet({ ...packet(f, ++n), at: ms })) };
+    }
+    const idleEnds = (lines: string[]) => lines.filter((l) => l.includes('idle timeout'));
+
+    it('one packet an hour ahead ends no connection; it is named once, at the next packet, later ones counted', () => {
+      const { t, feed } = clock();
+      const a = new Conn('10.0.0.1', 1, '10.0.0.2', 3389);
+      const b = new Conn('10.0.0.1', 2, '10.0.0.2', 3389);
+      const out: string[] = [];
+      out.push(...feed(a.syn(), T), ...feed(b.syn(), T + 1000));
+      out.push(...feed(a.syn(), T + HOUR));
+      const next = feed(b.syn(), T + 3000);
+      expect(next).toEqual(['issue 3: timestamp 2024-01-01T01:00:00.000Z is 59 min 57 s ahead of its neighbours (packets 2 and 4); ignored for idle expiry']);
+      // every 10 s for 50 s: the clock never went past T + 53 s, so nothing is idle for 60 s
+      for (let s = 10; s <= 50; s += 10) out.push(...feed(a.syn(), T + s * 1000), ...feed(b.syn(), T + s * 1000 + 3000));
+      out.push(...feed(b.syn(), T + 2 * HOUR), ...feed(b.syn(), T + 53_500));
+      expect(idleEnds(out)).toEqual([]);
+      expect(out.filter((l) => l.startsWith('issue'))).toEqual([]); // the second one is counted, not listed
+      expect(brief(t.end(T + 54_000))).toEqual([
+        '1 no-answer', '1 end capture-end', 'finish 1@13', '2 no-answer', '2 end capture-end', 'finish 2@16',
+        'issue undefined: 1 more packet with a timestamp out of line with its neighbours, also ignored for idle expiry (not listed)',
+      ]);
+    });
+
+    it('a timestamp behind the clock (1970) does not make its connection look idle', () => {
+      const { feed } = clock();
+      const a = new Conn('10.0.0.1', 1, '10.0.0.2', 3389);
+      const b = new Conn('10.0.0.1', 2, '10.0.0.2', 3389);
+      const out = [...feed(a.syn(), T), ...feed(b.syn(), T + 1000), ...feed(a.syn(), 5), ...feed(b.syn(), T + 2000)];
+      expect(out.filter((l) => l.startsWith('issue'))).toEqual([
+        'issue 3: timestamp 1970-01-01T00:00:00.005Z is 54 years behind its neighbours (packets 2 and 4); ignored for idle expiry',
+      ]);
+      // a's last packet is "in 1970", but it came at T of capture time: a is idle from then, not since 1970
+      for (let s = 10; s <= 60; s += 10) out.push(...feed(b.syn(), T + s * 1000));
+      expect(idleEnds(out)).toEqual([]);
+      feed(b.syn(), T + 70_000);
+      expect(idleEnds(feed(b.syn(), T + 71_000))).toEqual(['1 end capture-end (no packet for more than 60 s of capture time: taken as ended (idle timeout))']);
+    });
+
+    it('a jump of more than a day moves the clock only once 16 packets agree with it', () => {
+      const { feed } = clock();
+      const a = new Conn('10.0.0.1', 1, '10.0.0.2', 3389);
+      const b = new Conn('10.0.0.1', 2, '10.0.0.2', 3389);
+      feed(a.syn(), T);
+      const ended: number[] = [];
+      for (let i = 0; i < 20; i++) if (idleEnds(feed(b.syn(), T + 48 * HOUR + i)).length) ended.push(i + 2);
+      expect(ended).toEqual([18]); // the 16th move proposed: packets 3-18 (each the smaller of two)
+    });
+
+    it('a first timestamp far ahead does not hold the clock', () => {
+      const { feed } = clock();
+      const x = new Conn('10.0.0.9', 9, '10.0.0.2', 3389);
+      const a = new Conn('10.0.0.1', 1, '10.0.0.2', 3389);
+      const b = new Conn('10.0.0.1', 2, '10.0.0.2', 3389);
+      feed(x.syn(), T + 365 * 24 * HOUR);
+      feed(a.syn(), T);
+      for (let s = 10; s <= 70; s += 10) expect(idleEnds(feed(b.syn(), T + s * 1000))).toEqual([]);
+      // the clock is the smaller of the last two timestamps: T + 70 s once a second packet is past it
+      expect(idleEnds(feed(b.syn(), T + 71_000))).toEqual(['2 end capture-end (no packet for more than 60 s of capture time: taken as ended (idle timeout))']);
+    });
+  });
+
+  describe('payload the capture did not keep', () => {
+    /** The client's Connection Request cut to `keep` bytes of its frame; `snaplen`: as a capture's snap length does (capLen < origLen). */
+    function cutRequest(keep: number, snaplen: boolean, c = new Conn()) {
+      const frames = [c.syn(), c.synAck(), c.ack(), c.c(CR)];
+      const full = frames[3]!;
+      const cut = full.subarray(0, keep);
+      const t = new FlowTable();
+      const outs = frames.slice(0, 3).flatMap((f, i) => t.packet(packet(f, i + 1)));
+      const p = { ...packet(cut, 4), origLen: snaplen ? full.length : cut.length };
+      if (!snaplen) {
+        // the capture kept what it saw, but the IP header claims the whole segment
+        p.data = cut;
+      }
+      outs.push(...t.packet(p), ...t.end(10_000));
+      return { outs, full, cut, t };
+    }
+
+    it('a snaplen cut: the gap says so (packet, captured and original length), and the file gets one issue', () => {
+      const { outs, full } = cutRequest(14 + 20 + 24 + 10, true);
+      const gap = outs.find((o) => o.type === 'input' && o.input.kind === 'gap');
+      expect(gap).toMatchObject({ input: {
+        kind: 'gap', dir: 'c2s', bytes: CR.length - 10, packet: 4,
+        detail: `cut by the capture's snaplen: packet 4 kept 68 of its ${full.length} bytes`,
+      } });
+      expect(outs.filter((o) => o.type === 'issue').map((o) => o.type === 'issue' && o.issue)).toEqual([{
+        offset: 0,
+        reason: `packets cut to 68 bytes by the capture's snaplen: the RDP payload beyond it is missing from 1 connection (#1); the first is packet 4, 68 of ${full.length} bytes captured. Capture with -s 0 (tcpdump, dumpcap) to keep whole packets`,
+      }]);
+    });
+
+    it('a packet shorter than its IP header says, with nothing cut by a snaplen: a gap saying so, no snaplen issue', () => {
+      const { outs } = cutRequest(14 + 20 + 24 + 10, false);
+      expect(outs.find((o) => o.type === 'input' && o.input.kind === 'gap')).toMatchObject({ input: {
+        detail: `packet 4 is shorter than its IP header says: 10 of ${CR.length} payload bytes in its 68 bytes`,
+      } });
+      expect(outs.filter((o) => o.type === 'issue')).toEqual([]);
+    });
+
+    it('counts the RDP connections a snaplen cut, not the others', () => {
+      const t = new FlowTable();
+      const outs: FlowOutput[] = [];
+      let n = 0;
+      const cut = (f: Uint8Array, keep = 60) => outs.push(...t.packet({ ...packet(f.subarray(0, keep), ++n), origLen: f.length }));
+      for (const port of [1, 2, 3]) {
+        const c = new Conn('10.0.0.1', port, '10.0.0.2', 3389);
+        for (const f of [c.syn(), c.synAck(), c.ack(), c.c(CR)]) cut(f, port === 3 ? 54 + 4 : 60);
+      }
+      const web = new Conn('10.0.0.1', 4, '10.0.0.2', 80);
+      for (const f of [web.syn(), web.synAck(), web.ack(), web.c(ascii('GET / HTTP/1.1\r\n\r\n'))]) cut(f);
+      outs.push(...t.end(100_000));
+      expect(outs.filter((o) => o.type === 'issue').map((o) => o.type === 'issue' && o.issue.reason)).toEqual([
+        `packets cut to 58 or 60 bytes by the capture's snaplen: the RDP payload beyond it is missing from 3 connections (#1, #2, #3); the first is packet 4, 60 of ${14 + 20 + 24 + CR.length} bytes captured. Capture with -s 0 (tcpdump, dumpcap) to keep whole packets`,
+      ]);
+    });
   });
 
   it('never lets a malformed packet stop the flow table', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CaptureParser, type CaptureIssue, type CapturedPacket } from '../../src/capture/reader.js';
+import { MAX_PACKET_ISSUES } from '../../src/capture/types.js';
 import { concat, epb, fixture, idb, obsoletePb, otherBlock, pcap, shb, spb } from './helpers.js';
 
 function read(bytes: Uint8Array, chunkSizes?: number[]): { pkts: CapturedPacket[]; issues: CaptureIssue[] } {
@@ -44,7 +45,7 @@ describe('classic pcap', () => {
     file[4] = 3;
     const { pkts, issues } = read(file);
     expect(pkts).toEqual([]);
-    expect(issues).toEqual([{ offset: 0, reason: 'unsupported pcap version 3.4', fatal: true }]);
+    expect(issues).toEqual([{ offset: 0, reason: 'unsupported pcap version 3.4', fatal: true, unreadable: true }]);
   });
 
   it('stops at an absurd captured length and keeps the packets before it', () => {
@@ -161,9 +162,9 @@ describe('CaptureParser', () => {
 
   it('reports unknown magic, empty files and files too short', () => {
     expect(read(Uint8Array.from([0x7f, 0x45, 0x4c, 0x46, 1, 2, 3])).issues).toEqual([
-      { offset: 0, reason: 'not a pcap or pcapng file (magic 0x7f454c46)', fatal: true },
+      { offset: 0, reason: 'not a pcap or pcapng file (magic 0x7f454c46)', fatal: true, unreadable: true },
     ]);
-    expect(read(new Uint8Array(0)).issues).toEqual([{ offset: 0, reason: 'empty file', fatal: true }]);
+    expect(read(new Uint8Array(0)).issues).toEqual([{ offset: 0, reason: 'empty file', fatal: true, unreadable: true }]);
     expect(read(Uint8Array.from([0xd4, 0xc3])).issues[0]!.reason).toMatch(/too short/);
   });
 
@@ -172,7 +173,9 @@ describe('CaptureParser', () => {
     const { pkts, issues } = read(file.subarray(0, file.length - 5));
     expect(pkts.map((p) => p.number)).toEqual([1, 2]);
     expect(issues).toEqual([{ packet: 3, offset: 156, reason: 'file cut short: truncated in packet 3 (61 of 66 bytes present)' }]);
-    expect(read(file.subarray(0, 20)).issues[0]!.reason).toBe('file cut short: truncated in the pcap file header (20 of 24 bytes present)');
+    expect(read(file.subarray(0, 20)).issues).toEqual([
+      { offset: 0, reason: 'file cut short: truncated in the pcap file header (20 of 24 bytes present); no packet could be read', unreadable: true },
+    ]);
     const ng = concat([shb(), idb(true, 1), epb(true, 0, 0n, bytesOf(4)), epb(true, 0, 0n, bytesOf(4))]);
     const cut = read(ng.subarray(0, ng.length - 10));
     expect(cut.pkts).toHaveLength(1);
@@ -208,5 +211,93 @@ describe('CaptureParser', () => {
         p.push(f);
       }).not.toThrow();
     }
+  });
+});
+
+describe('damage the reader reads around (issue 8)', () => {
+  for (const ns of [false, true]) {
+    it(`names a ${ns ? 'nanosecond' : 'microsecond'} field out of range and reads the packet at its whole second`, () => {
+      const file = pcap([{ data: bytesOf(4), at: 1000 }, { data: bytesOf(4), at: 2000 }, { data: bytesOf(4), at: 2500 }], { ns });
+      new DataView(file.buffer).setUint32(24 + 20 + 4, ns ? 1_000_000_000 : 4_000_000_000, true); // packet 2's fraction
+      const { pkts, issues } = read(file);
+      expect(pkts.map((p) => [p.number, p.at])).toEqual([[1, 1000], [2, 2000], [3, 2500]]);
+      const [unit, value, max] = ns ? ['nanoseconds', 1_000_000_000, 999_999_999] : ['microseconds', 4_000_000_000, 999_999];
+      expect(issues).toEqual([{
+        packet: 2, offset: 44,
+        reason: `timestamp ${unit} field ${value} out of range (0-${max}): the packet is analysed at its whole second, 1970-01-01T00:00:02.000Z`,
+      }]);
+    });
+  }
+
+  it('names a pcapng timestamp no date can hold and reads the packet at the previous packet\'s time', () => {
+    const file = concat([shb(), idb(true, 1), epb(true, 0, 5_000_000n, bytesOf(4)), epb(true, 0, 0xffffffffffffffffn, bytesOf(4)), epb(true, 0, 6_000_000n, bytesOf(4))]);
+    const { pkts, issues } = read(file);
+    expect(pkts.map((p) => p.at)).toEqual([5000, 5000, 6000]);
+    expect(issues).toEqual([{ packet: 2, offset: expect.any(Number), reason: expect.stringMatching(/^timestamp \d+ ms after the epoch is out of any date's range: the packet is analysed at the previous packet's time, 1970-01-01T00:00:05\.000Z$/) }]);
+    // also through a huge if_tsoffset
+    expect(read(concat([shb(), idb(true, 1, { tsoffset: 2 ** 52 }), epb(true, 0, 0n, bytesOf(4))])).issues).toHaveLength(1);
+  });
+
+  it('names a packet on an undescribed interface once per interface and section, then counts them', () => {
+    const file = concat([
+      shb(), idb(true, 1), epb(true, 2, 0n, bytesOf(4)), epb(true, 2, 0n, bytesOf(4)), epb(true, 0, 0n, bytesOf(4)), epb(true, 3, 0n, bytesOf(4)),
+      shb(false), epb(false, 0, 0n, bytesOf(4)), epb(false, 0, 0n, bytesOf(4)), idb(false, 1), epb(false, 0, 0n, bytesOf(4)),
+    ]);
+    const { pkts, issues } = read(file);
+    expect(pkts.map((p) => p.number)).toEqual([3, 7]);
+    expect(issues.map((i) => [i.packet, i.reason])).toEqual([
+      [1, 'packet 1 refers to interface 2, which no interface block described'],
+      [4, 'packet 4 refers to interface 3, which no interface block described'],
+      // a new section: its interfaces are its own
+      [5, 'packet 5 refers to interface 0, which no interface block described'],
+      [undefined, '2 more packets on interfaces no interface block described, skipped (not listed)'],
+    ]);
+  });
+
+  it('lists problems with single packets up to MAX_PACKET_ISSUES, then counts them', () => {
+    const bad = epb(true, 0, 0n, bytesOf(8));
+    new DataView(bad.buffer).setUint32(20, 5000, true); // captured length overruns the block
+    const { pkts, issues } = read(concat([shb(), idb(true, 1), ...Array<Uint8Array>(MAX_PACKET_ISSUES + 7).fill(bad), epb(true, 0, 0n, bytesOf(4))]));
+    expect(pkts.map((p) => p.number)).toEqual([MAX_PACKET_ISSUES + 8]);
+    expect(issues).toHaveLength(MAX_PACKET_ISSUES + 1);
+    expect(issues[0]!.reason).toBe('packet 1 captured length 5000 overruns its block');
+    expect(issues.at(-1)).toEqual({ offset: 0, reason: '7 more problems with single packets not listed' });
+  });
+
+  it('reads a section of the other byte order in the middle of the file, its own interfaces only', () => {
+    const file = concat([shb(true), idb(true, 1), epb(true, 0, 1000n, bytesOf(4)), shb(false), idb(false, 113, { tsresol: 3 }), epb(false, 0, 7n, bytesOf(4))]);
+    const { pkts, issues } = read(file);
+    expect(issues).toEqual([]);
+    expect(pkts.map((p) => [p.number, p.linktype, p.at])).toEqual([[1, 1, 1], [2, 113, 7]]);
+  });
+
+  it('stops at a zero-length block and keeps a zero-length packet', () => {
+    const zero = Uint8Array.from([5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    const head = [shb(), idb(true, 1), epb(true, 0, 0n, bytesOf(4))];
+    const stopped = read(concat([...head, zero, epb(true, 0, 0n, bytesOf(4))]));
+    expect(stopped.pkts.map((p) => p.number)).toEqual([1]);
+    expect(stopped.issues).toEqual([{ offset: concat(head).length, reason: 'block of type 0x5 has an impossible length 0: file is corrupt, reading stopped', fatal: true }]);
+    const empty = read(pcap([{ data: bytesOf(0) }, { data: bytesOf(4) }]));
+    expect(empty.pkts.map((p) => [p.number, p.capLen])).toEqual([[1, 0], [2, 4]]);
+    expect(empty.issues).toEqual([]);
+  });
+
+  it('says a file nothing could be read from is unreadable, and one with packets before the damage is not', () => {
+    const file = pcap([{ data: bytesOf(10) }, { data: bytesOf(10) }]);
+    const first = file.slice();
+    new DataView(first.buffer).setUint32(24 + 8, 0x7fffffff, true);
+    expect(read(first).issues).toEqual([expect.objectContaining({ packet: 1, fatal: true, unreadable: true })]);
+    const second = file.slice();
+    new DataView(second.buffer).setUint32(24 + 26 + 8, 0x7fffffff, true);
+    expect(read(second).issues).toEqual([expect.not.objectContaining({ unreadable: true })]);
+    // cut inside packet 1, or inside the file header: nothing read; a header alone is an empty capture, not damage
+    expect(read(file.subarray(0, 30)).issues).toEqual([{ packet: 1, offset: 24, unreadable: true, reason: 'file cut short: truncated in packet 1 (6 bytes present); no packet could be read' }]);
+    expect(read(file.subarray(0, 44)).issues).toEqual([{ packet: 1, offset: 24, unreadable: true, reason: 'file cut short: truncated in packet 1 (20 of 26 bytes present); no packet could be read' }]);
+    expect(read(file.subarray(0, 24)).issues).toEqual([]);
+    expect(read(file.subarray(0, 60)).issues).toEqual([{ packet: 2, offset: 50, reason: 'file cut short: truncated in packet 2 (10 bytes present)' }]);
+    // however the file is split
+    for (let cut = 1; cut < first.length; cut += 7) expect(read(first, [cut]).issues).toEqual(read(first).issues);
+    const ng = concat([shb(), idb(true, 1)]);
+    expect(read(concat([ng, Uint8Array.from([6, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0])])).issues).toEqual([expect.objectContaining({ fatal: true, unreadable: true })]);
   });
 });

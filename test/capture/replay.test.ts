@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { openCaptureFile } from '../../src/capture/file.js';
 import { replayBytes, replayCapture, type ReplayItem } from '../../src/capture/replay.js';
-import { FIXTURES, fixture } from './helpers.js';
+import { Conn, FIXTURES, concat, epb, fixture, pcap, shb } from './helpers.js';
 
 const connections = (items: ReplayItem[]) =>
   items.flatMap((i) => (i.type === 'connection' ? [[i.flow.id, i.flow.firstPacket, i.lastPacket]] : []));
@@ -57,7 +57,26 @@ describe('replay', () => {
     ]);
     expect(connections(items)).toEqual([[1, 1, 14]]);
     expect(replayBytes(new TextEncoder().encode('GET / HTTP/1.1\r\n'))).toEqual([
-      { type: 'issue', issue: { offset: 0, reason: 'not a pcap or pcapng file (magic 0x47455420)', fatal: true } },
+      { type: 'issue', issue: { offset: 0, reason: 'not a pcap or pcapng file (magic 0x47455420)', fatal: true, unreadable: true } },
+    ]);
+  });
+
+  it('says when a file had packets but none it could use (unreadable), and not when it had no packet at all', () => {
+    const syn = new Conn().syn();
+    const odd = replayBytes(pcap([{ data: syn }, { data: syn }], { linktype: 147 }));
+    expect(odd).toEqual([
+      { type: 'issue', issue: { packet: 1, offset: 24, reason: 'unsupported link type 147' } },
+      { type: 'issue', issue: { offset: 0, reason: 'nothing could be analysed: all 2 packets are of an unsupported link type (147)', unreadable: true } },
+    ]);
+    // packets of a link type it reads, none of them RDP (or IP): readable, nothing to say
+    expect(replayBytes(pcap([{ data: new Uint8Array(60) }]))).toEqual([]);
+    expect(replayBytes(pcap([]))).toEqual([]);
+    // pcapng: every packet on an interface no block described
+    const ng = replayBytes(concat([shb(), epb(true, 0, 0n, syn), epb(true, 0, 0n, syn)]));
+    expect(ng.map((i) => i.type === 'issue' && [i.issue.reason, i.issue.unreadable])).toEqual([
+      ['packet 1 refers to interface 0, which no interface block described', undefined],
+      ['1 more packet on interfaces no interface block described, skipped (not listed)', undefined],
+      ['nothing could be analysed: all 2 packets were skipped as unreadable (see above)', true],
     ]);
   });
 

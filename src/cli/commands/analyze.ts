@@ -192,7 +192,8 @@ export const analyzeCommand: Command<AnalyzeArgs> = {
     for (const [index, file] of a.files.entries()) {
       let connections = 0;
       let filteredOut = 0;
-      let fatal = false;
+      /** nothing in the file could be analysed (an issue says why, or it could not be opened) */
+      let unreadableFile = false;
       const filter = match && ((flow: Parameters<typeof match>[0]): boolean => {
         const keep = match(flow);
         if (!keep) filteredOut++;
@@ -213,8 +214,7 @@ export const analyzeCommand: Command<AnalyzeArgs> = {
       try {
         for await (const item of replayCapture(source, { rdpPorts: a.port, diagnose: cert, keys, ...(filter ? { filter } : {}), ...(a.limit ? { limits: a.limit } : {}) })) {
           if (item.type === 'issue') {
-            const fatalIssue = item.issue.fatal === true;
-            fatal ||= fatalIssue;
+            unreadableFile ||= item.issue.unreadable === true;
             if (a.json) out(`${toJson({ schema: SCHEMA.captureIssue, file, ...item.issue })}\n`);
             else err(`${file}: ${issueText(item.issue)}\n`);
             continue;
@@ -235,13 +235,15 @@ export const analyzeCommand: Command<AnalyzeArgs> = {
           }
         }
       } catch (e) {
-        fatal = true;
+        // cannot be opened (ENOENT, EISDIR...), or a read error
+        unreadableFile ||= connections === 0;
         err(`${file}: ${(e as Error).message}\n`);
       }
       progress.clear();
       perFile.push({ file, connections, filteredOut });
-      if (fatal && connections === 0) unreadable++;
-      if (!a.json && connections === 0 && !fatal) {
+      // exit 3 for a file nothing could be read from; readable packets without RDP are "no RDP connection found", exit 0
+      if (unreadableFile) unreadable++;
+      if (!a.json && connections === 0 && !unreadableFile) {
         io.out(s.dim(filteredOut ? `${file}: no RDP connection matches --filter (${filteredOut} filtered out)\n` : `${file}: no RDP connection found\n`));
       }
     }
