@@ -22,6 +22,10 @@ export function checkCertificate(f: Facts, opts: CertificateOptions & { limits?:
     : session?.chain.length ? { source: session.source, chain: session.chain.slice(0, max), at: session.at, packet: session.packet } : undefined;
   if (!src) return undefined;
   const sni = f.tls.clientHello?.value.serverName;
+  // diagnose() and the report check the same chain of a connection with the same options: once
+  const key = (wire ?? session)!;
+  const hit = checked.get(key);
+  if (hit && hit.opts === opts && hit.max === max && hit.sni === sni) return hit.check;
   const names = opts.names?.length ? opts.names : sni ? [sni] : undefined;
   const report = checkCertificateChain(src.chain, {
     at: src.at,
@@ -29,5 +33,10 @@ export function checkCertificate(f: Facts, opts: CertificateOptions & { limits?:
     ...(opts.trust ? { trust: opts.trust } : {}),
     ...(opts.expiringSoonDays !== undefined ? { expiringSoonDays: opts.expiringSoonDays } : {}),
   });
-  return { source: src.source, at: src.at, ...(src.packet === undefined ? {} : { packet: src.packet }), report };
+  const check: CertCheck = { source: src.source, at: src.at, ...(src.packet === undefined ? {} : { packet: src.packet }), report };
+  checked.set(key, { opts, max, sni, check });
+  return check;
 }
+
+/** The last check of each certificate event (a connection's own), by options object; never mutated by its readers. */
+const checked = new WeakMap<object, { opts: object; max: number; sni: string | undefined; check: CertCheck }>();

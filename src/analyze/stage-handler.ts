@@ -58,6 +58,12 @@ export interface StageHandler {
    * entered; later stages then read the inner lane (the plaintext).
    */
   readonly transport?: boolean;
+  /**
+   * Optional shortcut: true when handle() would only count the framed PDU at the head of buf in the
+   * opaque run (ctx.opaque) and do nothing else, so the tracker counts it without copying it out.
+   * It may set up what handle() would have set up in `state` first.
+   */
+  opaqueOnly?(buf: Uint8Array, dir: Dir, stage: StageName, state: ConnectionState): boolean;
   /** Decodes one framed PDU, emitting events; throws DecodeError when it is malformed. */
   handle(pdu: FramedPdu, ctx: StageContext): void;
 }

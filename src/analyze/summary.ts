@@ -2,7 +2,7 @@
 // cookie, requested/selected protocol, negotiation flags, failure code.
 import { describeFailureCode, protocolName, protocolSet, requestFlags, responseFlags, type FlagSet } from '../x224/codes.js';
 import type { TrackerEvent } from './events.js';
-import { collectFacts } from './facts.js';
+import { collectFacts, type Facts } from './facts.js';
 
 export interface NegotiationSummary {
   cookie?: string;
@@ -20,7 +20,11 @@ export interface NegotiationSummary {
 }
 
 export function negotiationSummary(events: readonly TrackerEvent[]): NegotiationSummary {
-  const f = collectFacts(events);
+  return negotiationOf(collectFacts(events));
+}
+
+/** The same from facts already collected. */
+export function negotiationOf(f: Facts): NegotiationSummary {
   const s: NegotiationSummary = {};
   const cr = f.cr?.value;
   if (cr) {

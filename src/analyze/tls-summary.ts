@@ -8,7 +8,7 @@ import type { CertFinding } from '../tls/cert-check.js';
 import { checkCertificate, type CertificateOptions } from './certificate.js';
 import type { TrackerEvent } from './events.js';
 import type { Dir } from './input.js';
-import { collectFacts } from './facts.js';
+import { collectFacts, type Facts } from './facts.js';
 import { keysFor } from './rules/rule.js';
 
 export interface TlsSummary {
@@ -33,7 +33,11 @@ export interface TlsSummary {
 }
 
 export function tlsSummary(events: readonly TrackerEvent[], opts: CertificateOptions = {}): TlsSummary | undefined {
-  const f = collectFacts(events);
+  return tlsSummaryOf(collectFacts(events), opts);
+}
+
+/** The same from facts already collected (read, never written). */
+export function tlsSummaryOf(f: Facts, opts: CertificateOptions = {}): TlsSummary | undefined {
   if (!f.entered.includes('tls')) return undefined;
   const t = f.tls;
   // a record cut by the end of the capture is incomplete, not failed

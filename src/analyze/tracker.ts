@@ -28,6 +28,15 @@ interface Lanestate {
   opaque: { offset: number; length: number; at: number; packet?: number } | undefined;
 }
 
+/** `${dir}/${lane}`, the lanes' keys, without building the string for every input */
+const LANE_KEY: Readonly<Record<Dir, Readonly<Record<Lane, string>>>> = {
+  c2s: { wire: 'c2s/wire', inner: 'c2s/inner' },
+  s2c: { wire: 's2c/wire', inner: 's2c/inner' },
+};
+
+/** The default stage handlers by stage, shared by every tracker (read only). */
+let defaultHandlers: ReadonlyMap<StageName, StageHandler> | undefined;
+
 export class HandshakeTracker {
   readonly events: TrackerEvent[] = [];
   readonly state: ConnectionState = {};
@@ -45,7 +54,7 @@ export class HandshakeTracker {
     const limits = resolveLimits(opts.limits);
     this.limits = { maxPending: limits['pending-bytes'], maxEvents: limits.events };
     if (opts.limits) this.state.limits = limits;
-    this.handlers = new Map((opts.handlers ?? STAGE_HANDLERS).map((h) => [h.stage, h]));
+    this.handlers = opts.handlers ? new Map(opts.handlers.map((h) => [h.stage, h])) : (defaultHandlers ??= new Map(STAGE_HANDLERS.map((h) => [h.stage, h])));
   }
 
   /** The stage the connection is in now. */
@@ -72,35 +81,35 @@ export class HandshakeTracker {
     if (this.events.length < this.limits.maxEvents || ev.type !== 'opaque') this.events.push(ev);
   }
 
-  private where(input: { at: number; packet?: number }): { at: number; packet?: number } {
-    return input.packet === undefined ? { at: input.at } : { at: input.at, packet: input.packet };
-  }
-
   private enter(stage: StageName, w: { at: number; packet?: number }): void {
-    if (this.entered) this.emit({ type: 'stage', stage: this.stage, status: 'completed', ...w });
+    if (this.entered) this.emit(placed({ type: 'stage', stage: this.stage, status: 'completed' } as TrackerEvent, w));
     this.stage = stage;
     this.entered = true;
     const h = this.handlers.get(stage);
     if (h?.transport) this.wireTransport = h;
-    this.emit({ type: 'stage', stage, status: 'entered', ...w });
+    this.emit(placed({ type: 'stage', stage, status: 'entered' } as TrackerEvent, w));
   }
 
+  // events are built without object spreads ({ ...w }): this runs for every input and PDU
   private consume(input: TrackerInput): void {
-    const w = this.where(input);
+    const w = input;
     switch (input.kind) {
       case 'resolve':
-        this.emit(input.ok
-          ? { type: 'resolve', host: input.host, ok: true, addresses: input.addresses, ...w }
-          : { type: 'resolve', host: input.host, ok: false, error: input.error, ...w });
+        this.emit(placed(input.ok
+          ? { type: 'resolve', host: input.host, ok: true, addresses: input.addresses } as TrackerEvent
+          : { type: 'resolve', host: input.host, ok: false, error: input.error } as TrackerEvent, w));
         this.enter('resolve', w);
         return;
-      case 'tcp':
-        this.emit({ type: 'tcp', what: input.what, ...(input.detail ? { detail: input.detail } : {}), ...w });
+      case 'tcp': {
+        const ev = { type: 'tcp', what: input.what } as Extract<TrackerEvent, { type: 'tcp' }>;
+        if (input.detail) ev.detail = input.detail;
+        this.emit(placed(ev, w));
         if (this.stage === 'resolve') this.enter('tcp', w);
         if ((input.what === 'syn-ack' || input.what === 'connected' || input.what === 'midstream') && this.stage === 'tcp') {
           this.enter('x224', w);
         }
         return;
+      }
       case 'data':
         if (this.stage === 'tcp' || this.stage === 'resolve') this.enter('x224', w);
         this.onData(input.dir, input.lane, input.bytes, w);
@@ -109,7 +118,7 @@ export class HandshakeTracker {
         this.flushAllOpaque();
         this.reportPartial(input.dir, 'wire');
         this.closed.add(input.dir);
-        this.emit({ type: 'closed', dir: input.dir, how: input.how, stage: this.stage, streamOffset: this.lane(input.dir, 'wire').buf.end, ...w });
+        this.emit(placed({ type: 'closed', dir: input.dir, how: input.how, stage: this.stage, streamOffset: this.lane(input.dir, 'wire').buf.end } as TrackerEvent, w));
         return;
       case 'tls-session': {
         const { kind: _k, ...rest } = input;
@@ -125,12 +134,12 @@ export class HandshakeTracker {
         const st = (this.state.rdp ??= rdpState());
         st.pendingClientRandom = input.clientRandom.slice();
         // ready once the server random is known (the Connect Response normally came first)
-        this.emit({ type: 'rdp-keys', stage: this.stage, source: input.source, ready: installKeys(st), ...w });
+        this.emit(placed({ type: 'rdp-keys', stage: this.stage, source: input.source, ready: installKeys(st) } as TrackerEvent, w));
         return;
       }
       case 'gap':
         this.lane(input.dir, 'wire').stopped = true;
-        this.emit({ type: 'gap', dir: input.dir, bytes: input.bytes, stage: this.stage, ...w });
+        this.emit(placed({ type: 'gap', dir: input.dir, bytes: input.bytes, stage: this.stage } as TrackerEvent, w));
         return;
       case 'end':
         this.flushAllOpaque();
@@ -139,13 +148,16 @@ export class HandshakeTracker {
           this.reportPartial(dir, lane);
         }
         const wire = { c2s: this.lanes.get('c2s/wire')?.buf.end ?? 0, s2c: this.lanes.get('s2c/wire')?.buf.end ?? 0 };
-        this.emit({ type: 'end', how: input.how, stage: this.stage, ...(input.detail ? { detail: input.detail } : {}), wire, ...w });
+        const ev = { type: 'end', how: input.how, stage: this.stage } as Extract<TrackerEvent, { type: 'end' }>;
+        if (input.detail) ev.detail = input.detail;
+        ev.wire = wire;
+        this.emit(placed(ev, w));
         return;
     }
   }
 
   private lane(dir: Dir, lane: Lane): Lanestate {
-    const key = `${dir}/${lane}`;
+    const key = LANE_KEY[dir][lane];
     let l = this.lanes.get(key);
     if (!l) {
       l = { buf: new StreamBuffer(), stopped: false, opaque: undefined };
@@ -187,8 +199,16 @@ export class HandshakeTracker {
         return;
       }
       const offset = l.buf.offset;
-      const origin = l.buf.origin(offset);
-      const pdu: FramedPdu = { bytes: l.buf.take(size), dir, lane: laneName, offset, ...origin };
+      const mark = l.buf.mark(offset);
+      if (handler.opaqueOnly?.(view, dir, this.stage, this.state)) {
+        // as ctx.opaque() would count it, without copying the PDU out
+        l.buf.drop(size);
+        if (l.opaque) l.opaque.length += size;
+        else l.opaque = placed({ offset, length: size } as Lanestate['opaque'] & object, mark ?? { at: 0 });
+        continue;
+      }
+      const pdu: FramedPdu = { bytes: l.buf.take(size), dir, lane: laneName, offset, at: mark ? mark.at : 0 };
+      if (mark?.packet !== undefined) pdu.packet = mark.packet;
       this.handle(handler, pdu);
     }
   }
@@ -207,10 +227,10 @@ export class HandshakeTracker {
       opaque: (p: FramedPdu) => {
         const l = this.lane(p.dir, p.lane);
         if (l.opaque) l.opaque.length += p.bytes.length;
-        else l.opaque = { offset: p.offset, length: p.bytes.length, at: p.at, ...(p.packet === undefined ? {} : { packet: p.packet }) };
+        else l.opaque = placed({ offset: p.offset, length: p.bytes.length } as Lanestate['opaque'] & object, p);
       },
       emit: (ev: TrackerEvent) => this.emit(ev),
-      advance: (next: StageName, p: FramedPdu) => this.enter(next, { at: p.at, ...(p.packet === undefined ? {} : { packet: p.packet }) }),
+      advance: (next: StageName, p: FramedPdu) => this.enter(next, p),
     };
   })();
 
@@ -220,11 +240,10 @@ export class HandshakeTracker {
       handler.handle(pdu, ctx);
     } catch (e) {
       if (!(e instanceof DecodeError)) throw e;
-      this.emit({
+      this.emit(placed({
         type: 'decode-error', stage: handler.stage, dir: pdu.dir, lane: pdu.lane, phase: 'pdu',
-        error: e.toJSON(), head: hexPreview(pdu.bytes, 24), at: pdu.at,
-        ...(pdu.packet === undefined ? {} : { packet: pdu.packet }),
-      });
+        error: e.toJSON(), head: hexPreview(pdu.bytes, 24),
+      } as TrackerEvent, pdu));
     }
   }
 
@@ -247,7 +266,7 @@ export class HandshakeTracker {
 
   /** At a close or end, bytes still waiting for the rest of their PDU are reported as truncated. */
   private reportPartial(dir: Dir, lane: Lane): void {
-    const l = this.lanes.get(`${dir}/${lane}`);
+    const l = this.lanes.get(LANE_KEY[dir][lane]);
     const handler = this.handlerFor(lane);
     if (!l || l.stopped || l.buf.length === 0 || !handler) return;
     this.failFraming(l, dir, lane, new DecodeError({
@@ -261,18 +280,27 @@ export class HandshakeTracker {
     const n = l.buf.length;
     if (n === 0) return;
     const offset = l.buf.offset;
-    const origin = l.buf.origin(offset);
+    const mark = l.buf.mark(offset);
     l.buf.drop(n);
     if (l.opaque) l.opaque.length += n;
-    else l.opaque = { offset, length: n, ...origin };
+    else l.opaque = placed({ offset, length: n } as Lanestate['opaque'] & object, mark ?? { at: 0 });
   }
 
   private flushAllOpaque(): void {
     for (const [key, l] of this.lanes) {
       if (!l.opaque) continue;
       const [dir, lane] = key.split('/') as [Dir, Lane];
-      this.emit({ type: 'opaque', stage: this.stage, dir, lane, ...l.opaque });
+      const o = l.opaque;
+      this.emit(placed({ type: 'opaque', stage: this.stage, dir, lane, offset: o.offset, length: o.length } as TrackerEvent, o));
       l.opaque = undefined;
     }
   }
+}
+
+/** Sets `at` and, when known, `packet` on a new event (last, as `{ ...ev, ...where }` would). */
+function placed<T extends object>(ev: T, w: { at: number; packet?: number }): T {
+  const e = ev as T & { at: number; packet?: number };
+  e.at = w.at;
+  if (w.packet !== undefined) e.packet = w.packet;
+  return e;
 }

@@ -24,6 +24,7 @@ const OPTIONALS = [
   'convenerPassword', 'password', 'conductorPrivileges', 'conductedPrivileges',
   'nonConductedPrivileges', 'conferenceDescription', 'callerIdentifier', 'userData',
 ] as const;
+const PRESENT_FIELD = OPTIONALS.map((f) => `${f} present`);
 
 /** Decodes the Connect-Initial userData; base is its absolute offset (ConnectInitial.userDataOffset). */
 export function decodeConferenceCreateRequest(bytes: Uint8Array, base = 0): ConferenceCreateRequest {
@@ -37,7 +38,7 @@ export function decodeConferenceCreateRequest(bytes: Uint8Array, base = 0): Conf
     throw p.error('UNEXPECTED_TYPE', 'ConnectGCCPDU', 'not a conferenceCreateRequest', choiceAt);
   }
   p.noExtension('ConferenceCreateRequest extension');
-  const present = OPTIONALS.map((f) => ({ f, at: p.absolute, on: p.bool(`${f} present`) }));
+  const present = OPTIONALS.map((f, i) => ({ f, at: p.absolute, on: p.bool(PRESENT_FIELD[i]!) }));
   const odd = present.find((o) => o.on && o.f !== 'userData');
   if (odd) throw p.error('UNSUPPORTED_VALUE', `${odd.f} present`, `${odd.f} is not used by RDP`, odd.at);
   p.noExtension('ConferenceName extension');

@@ -29,7 +29,12 @@ export class DecodeError extends Error implements DecodeErrorInfo {
   readonly reason: string;
 
   constructor(info: DecodeErrorInfo) {
+    // no stack trace: a decode error is data, named by layer, field and offset, and a capture can
+    // make thousands (every stream on an RDP port that is not RDP); capturing each stack costs
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(`${info.layer}: ${info.pdu}: ${info.field} at byte ${info.offset}: ${info.reason}`);
+    Error.stackTraceLimit = limit;
     this.name = 'DecodeError';
     this.code = info.code;
     this.layer = info.layer;

@@ -2,8 +2,25 @@
 
 const BYTE_HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
+/** ASCII of the hex digits, and a scratch buffer the space-separated form is written into. */
+const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
+const SCRATCH_BYTES = 3 * 1024;
+const scratch = Buffer.alloc(SCRATCH_BYTES);
+
 export function toHex(b: Uint8Array, sep = ' '): string {
   if (b.length === 0) return '';
+  // the common case (PDU heads for every event): written as ASCII and decoded once, rather than
+  // concatenated byte by byte into a string of many pieces
+  if (sep === ' ' && 3 * b.length <= SCRATCH_BYTES) {
+    let j = 0;
+    for (let i = 0; i < b.length; i++) {
+      const v = b[i]!;
+      if (i > 0) scratch[j++] = 0x20;
+      scratch[j++] = HEX_DIGITS[v >> 4]!;
+      scratch[j++] = HEX_DIGITS[v & 15]!;
+    }
+    return scratch.toString('latin1', 0, j);
+  }
   let s = BYTE_HEX[b[0]!]!;
   for (let i = 1; i < b.length; i++) s += sep + BYTE_HEX[b[i]!]!;
   return s;

@@ -10,10 +10,14 @@ export type TpduKind = keyof typeof TPDU_CODE | 'unknown';
 /** Fixed part of CR, CC and DR: LI, code, DST-REF, SRC-REF, class option / reason. */
 export const CONNECTION_TPDU_FIXED = 1 /* LI */ + 1 /* code */ + 2 /* DST-REF */ + 2 /* SRC-REF */ + 1 /* class|reason */;
 
-export function tpduKind(codeByte: number): TpduKind {
-  const code = codeByte & 0xf0;
-  for (const [k, v] of Object.entries(TPDU_CODE)) if (v === code) return k as TpduKind;
+/** TPDU kind by the code byte's high nibble (built once: tpduKind runs for every RDP PDU). */
+const KIND_BY_NIBBLE: readonly TpduKind[] = Array.from({ length: 16 }, (_, n) => {
+  for (const [k, v] of Object.entries(TPDU_CODE)) if (v === n << 4) return k as TpduKind;
   return 'unknown';
+});
+
+export function tpduKind(codeByte: number): TpduKind {
+  return KIND_BY_NIBBLE[(codeByte & 0xf0) >> 4]!;
 }
 
 export interface X224Frame {

@@ -74,10 +74,12 @@ function withKind(t: ReturnType<typeof ntlmIn>): Omit<TsRequestPdu, 'request'> {
 }
 
 function pduEvent(ctx: StageContext, pdu: FramedPdu, name: string, value: unknown): PduEvent {
-  return {
+  const ev: PduEvent = {
     type: 'pdu', stage: ctx.stage, dir: pdu.dir, lane: pdu.lane, name, offset: pdu.offset, length: pdu.bytes.length, value,
-    head: hexPreview(pdu.bytes, 24), at: pdu.at, ...(pdu.packet === undefined ? {} : { packet: pdu.packet }),
+    head: hexPreview(pdu.bytes, 24), at: pdu.at,
   };
+  if (pdu.packet !== undefined) ev.packet = pdu.packet;
+  return ev;
 }
 
 export const credsspStage: StageHandler = {

@@ -25,10 +25,13 @@ export const RDP_PDU = {
 } as const;
 
 export function rdpPduEvent(ctx: StageContext, pdu: FramedPdu, name: string, value: unknown): PduEvent {
-  return {
+  // no object spread: this runs for every PDU
+  const ev: PduEvent = {
     type: 'pdu', stage: ctx.stage, dir: pdu.dir, lane: pdu.lane, name, offset: pdu.offset, length: pdu.bytes.length, value,
-    head: hexPreview(pdu.bytes, 24), at: pdu.at, ...(pdu.packet === undefined ? {} : { packet: pdu.packet }),
+    head: hexPreview(pdu.bytes, 24), at: pdu.at,
   };
+  if (pdu.packet !== undefined) ev.packet = pdu.packet;
+  return ev;
 }
 
 /** Moves to `stage` when it lies ahead of the current one. */

@@ -58,6 +58,12 @@ function rdpStage(stage: StageName): StageHandler {
     stage,
     framing: 'tpkt',
     frame: (buf, _dir, base) => frameRdp(buf, base),
+    // what handle() does with an active session's fast-path PDUs, without the copy of each one
+    opaqueOnly(buf, _dir, current, state) {
+      if (current !== 'active' || !isFastPath(buf[0]!)) return false;
+      state.rdp ??= rdpState();
+      return true;
+    },
     handle(pdu, ctx) {
       const st = (ctx.state.rdp ??= rdpState());
       const first = pdu.bytes[0]!;

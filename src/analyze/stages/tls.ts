@@ -69,11 +69,15 @@ function stageAfterTls(selected: number | undefined): StageName {
   return selected !== undefined && (selected & (PROTOCOL.HYBRID | PROTOCOL.HYBRID_EX)) !== 0 ? 'credssp' : 'mcs-connect';
 }
 
-function pduEvent(ctx: StageContext, pdu: FramedPdu, name: string, value: unknown, offset = pdu.offset, length = pdu.bytes.length): PduEvent {
-  return {
+// events are built without object spreads: this runs for every record
+function pduEvent(ctx: StageContext, pdu: FramedPdu, name: string, value: unknown, offset = pdu.offset, length = pdu.bytes.length, head?: string, origin?: { at: number; packet?: number }): PduEvent {
+  const ev: PduEvent = {
     type: 'pdu', stage: ctx.stage, dir: pdu.dir, lane: pdu.lane, name, offset, length, value,
-    head: hexPreview(pdu.bytes, 24), at: pdu.at, ...(pdu.packet === undefined ? {} : { packet: pdu.packet }),
+    head: head ?? hexPreview(pdu.bytes, 24), at: origin ? origin.at : pdu.at,
   };
+  const packet = origin?.packet ?? pdu.packet;
+  if (packet !== undefined) ev.packet = packet;
+  return ev;
 }
 
 /** Certificates parsed per message (limit cert-chain); real chains have 1-4, more is hostile or broken. */
@@ -106,11 +110,7 @@ function messageEvent(ctx: StageContext, pdu: FramedPdu, st: TlsState, msg: Hand
   const first = new Uint8Array(Math.min(total, 24));
   first.set([msg.type, (msg.length >>> 16) & 0xff, (msg.length >>> 8) & 0xff, msg.length & 0xff].slice(0, first.length));
   if (first.length > 4) first.set(msg.body.subarray(0, first.length - 4), 4);
-  return {
-    ...pduEvent(ctx, pdu, name, value, msg.offset, total),
-    head: total > first.length ? `${toHex(first)} … (${total} bytes)` : toHex(first),
-    ...(origin ? { at: origin.at, ...(origin.packet === undefined ? {} : { packet: origin.packet }) } : {}),
-  };
+  return pduEvent(ctx, pdu, name, value, msg.offset, total, total > first.length ? `${toHex(first)} … (${total} bytes)` : toHex(first), origin);
 }
 
 function handshakeMessage(ctx: StageContext, pdu: FramedPdu, st: TlsState, msg: HandshakeMessage): void {
@@ -198,6 +198,17 @@ export const tlsStage: StageHandler = {
     return findTlsRecordSize(buf, base);
   },
 
+  // what handle() does with a post-handshake record past the reported ones (see encrypted()): count it
+  opaqueOnly(buf, dir, _stage, state) {
+    const st = state.tls;
+    if (!st?.complete) return false;
+    const type = buf[0];
+    const d = st[dir];
+    if (type === CONTENT_TYPE.changeCipherSpec || type === CONTENT_TYPE.alert || !(d.encrypted || type === CONTENT_TYPE.applicationData)) return false;
+    if (st.tls13 && ((buf[3]! << 8) | buf[4]!) === TLS13_ALERT_RECORD_LENGTH) return false;
+    return d.reported >= (state.limits?.['reported-records'] ?? REPORTED_RECORDS);
+  },
+
   handle(pdu: FramedPdu, ctx: StageContext) {
     const st = (ctx.state.tls ??= newTlsState(ctx.state.limits?.['handshake-message-bytes']));
     const rec = decodeTlsRecord(pdu.bytes, pdu.offset);
@@ -222,7 +233,9 @@ export const tlsStage: StageHandler = {
       ctx.emit(pduEvent(ctx, pdu, TLS_PDU.heartbeat, { length: rec.length }));
       return;
     }
-    d.origins.push({ offset: pdu.offset + 5, at: pdu.at, ...(pdu.packet === undefined ? {} : { packet: pdu.packet }) });
+    const origin: TlsState['c2s']['origins'][number] = { offset: pdu.offset + 5, at: pdu.at };
+    if (pdu.packet !== undefined) origin.packet = pdu.packet;
+    d.origins.push(origin);
     if (d.origins.length > MAX_ORIGINS) d.origins.shift();
     for (const msg of d.hs.push(rec.fragment, pdu.offset + 5)) handshakeMessage(ctx, pdu, st, msg);
   },

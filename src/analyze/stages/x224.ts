@@ -13,11 +13,12 @@ import type { FramedPdu, StageContext, StageHandler } from '../stage-handler.js'
 import type { StageName } from '../stages.js';
 
 function pduEvent<T>(pdu: FramedPdu, name: string, value: T): PduEvent<T> {
-  return {
+  const ev: PduEvent<T> = {
     type: 'pdu', stage: 'x224', dir: pdu.dir, lane: pdu.lane, name, offset: pdu.offset,
     length: pdu.bytes.length, value, head: hexPreview(pdu.bytes, 24), at: pdu.at,
-    ...(pdu.packet === undefined ? {} : { packet: pdu.packet }),
   };
+  if (pdu.packet !== undefined) ev.packet = pdu.packet;
+  return ev;
 }
 
 /** Stage after X.224 for a selected protocol ([MS-RDPBCGR] 5.3 Standard, 5.4 Enhanced Security). */
