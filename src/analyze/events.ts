@@ -50,7 +50,7 @@ export type TrackerEvent =
   | (At & { type: 'credssp-check'; stage: StageName } & PubKeyAuthCheck)
   /** Standard RDP Security decryption is on from here (the client random came from `source`) */
   | (At & { type: 'rdp-keys'; stage: StageName; source: 'probe' | 'user'; ready: boolean })
-  | (At & { type: 'gap'; dir: Dir; bytes: number; stage: StageName })
+  | (At & { type: 'gap'; dir: Dir; bytes: number; stage: StageName; detail?: string })
   | (At & {
       type: 'end'; how: 'timeout' | 'capture-end' | 'probe-done'; stage: StageName; detail?: string;
       /** wire bytes received per direction (stream end offsets), complete PDUs or not */

@@ -46,8 +46,11 @@ export type TrackerInput =
    * follows; the keys stay in the connection state and no event carries them.
    */
   | (Where & { kind: 'rdp-client-random'; source: 'probe' | 'user'; clientRandom: Uint8Array })
-  /** bytes missing from a direction (capture loss); parsing of that direction stops */
-  | (Where & { kind: 'gap'; dir: Dir; bytes: number })
+  /**
+   * bytes missing from a direction (capture loss); parsing of that direction stops. `detail`: why,
+   * when the driver knows (e.g. "cut by the capture's snaplen: packet 26 kept 96 of its 466 bytes").
+   */
+  | (Where & { kind: 'gap'; dir: Dir; bytes: number; detail?: string })
   /**
    * The driver stopped observing: timeout (a stage timer expired), capture-end (the capture has no
    * more packets for this connection), probe-done (the probe finished and closed on purpose).

@@ -139,7 +139,7 @@ export class HandshakeTracker {
       }
       case 'gap':
         this.lane(input.dir, 'wire').stopped = true;
-        this.emit(placed({ type: 'gap', dir: input.dir, bytes: input.bytes, stage: this.stage } as TrackerEvent, w));
+        this.emit(placed({ type: 'gap', dir: input.dir, bytes: input.bytes, stage: this.stage, ...(input.detail ? { detail: input.detail } : {}) } as TrackerEvent, w));
         return;
       case 'end':
         this.flushAllOpaque();

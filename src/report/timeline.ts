@@ -71,7 +71,7 @@ export function timeline(events: readonly TrackerEvent[]): TimelineEntry[] {
         push({ stage: e.stage, what: 'Standard RDP Security keys', detail: `client random from the ${e.source === 'probe' ? 'probe' : 'user'}: ${e.ready ? 'what follows is decrypted' : 'waiting for the server random'}`, level: 'info' });
         break;
       case 'gap':
-        push({ stage: e.stage, dir: e.dir, what: 'gap', detail: `${e.bytes} bytes missing from the capture`, level: 'warn' });
+        push({ stage: e.stage, dir: e.dir, what: 'gap', detail: `${e.bytes} bytes missing from the capture${e.detail ? ` (${e.detail})` : ''}`, level: 'warn' });
         break;
       case 'end':
         push({ stage: e.stage, what: e.how, detail: e.detail ?? '', level: e.how === 'timeout' ? 'error' : 'info' });

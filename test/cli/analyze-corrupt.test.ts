@@ -201,9 +201,11 @@ describe('corrupt captures: what was read is reported, the damage is named, the 
     expect(byId(r.conns, 3)).toEqual(byId(base, 3));
     const cut = byId(r.conns, 2)!;
     expect(cut.verdict.status).toBe('undetermined');
-    // (the timeline shows the gap's cause once the tracker passes the gap input's detail on: see /tmp/helper-corrupt-analyze.patch)
-    expect(cut.timeline.find((t: any) => t.what === 'gap')).toMatchObject({ packet: 26, detail: expect.stringMatching(/^370 bytes missing from the capture( \(cut by the capture's snaplen: packet 26 kept 96 of its 466 bytes\))?$/), level: 'warn' });
-    expect(r.out).toMatch(/gap: 370 bytes missing from the capture( \(cut by the capture's snaplen: packet 26 kept 96 of its 466 bytes\))? \(pkt 26\)/);
+    // row 35: the capture lost the bytes, and the gap says why
+    expect(cut.verdict).toMatchObject({ row: { id: 35 }, endedBy: { who: 'capture', how: 'gap', packet: 26 } });
+    expect(cut.verdict.summary).toMatch(/the capture lost bytes in mcs-connect \(cut by its snaplen\): what followed is not known$/);
+    expect(cut.timeline.find((t: any) => t.what === 'gap')).toMatchObject({ packet: 26, detail: '370 bytes missing from the capture (cut by the capture\'s snaplen: packet 26 kept 96 of its 466 bytes)', level: 'warn' });
+    expect(r.out).toContain('gap: 370 bytes missing from the capture (cut by the capture\'s snaplen: packet 26 kept 96 of its 466 bytes) (pkt 26)');
     expect(r.out).toMatch(/\n3 RDP connections: 2 ok, 0 failed, 1 undetermined\n$/);
     expect(r.code).toBe(0); // analyze exits 3 only for unreadable files
     // every connection cut: counted, listed

@@ -79,9 +79,23 @@ export const reachedUndecoded: Rule = (f) => {
       evidence: ev, endedBy: by, findings, ...row,
     };
   }
+  // bytes the capture lost before the connection closed: what came after them is unknown (row 35)
+  const gap = f.gaps[0];
+  const lost = gap && (!f.closes[0] || before(gap, f.closes[0])) ? gap : undefined;
   ev.push(evidence('observed', `in ${next}: ${c2s} bytes from the client, ${s2c} from the server; then ${describeEnd(by)}`, f.closes[0]));
+  if (lost) {
+    const from = lost.dir === 'c2s' ? 'the client' : 'the server';
+    ev.push(evidence('observed', `the capture lost ${lost.bytes} bytes from ${from} in ${lost.stage}${lost.detail ? ` (${lost.detail})` : ''}: what ${from} sent after them is not known`, lost));
+  }
   if (serverEnded) {
     ev.push(evidence('inferred', `a server ${by.how === 'rst' ? 'reset' : 'close'} this early in ${next} usually means the server refused what the client sent there; ${encrypted ? `${keysFor(f)} would show what it was` : 'the timeline shows what the client sent last'}`));
+  }
+  if (lost) {
+    return {
+      status: 'undetermined',
+      summary: `${base}; the capture lost bytes in ${lost.stage}${lost.detail?.startsWith('cut by the capture\'s snaplen') ? ' (cut by its snaplen)' : ''}: what followed is not known`,
+      evidence: ev, endedBy: { who: 'capture', how: 'gap', at: lost.at, ...(lost.packet === undefined ? {} : { packet: lost.packet }) }, findings, row: 35,
+    };
   }
   return {
     status: 'undetermined',
@@ -89,3 +103,8 @@ export const reachedUndecoded: Rule = (f) => {
     evidence: ev, endedBy: by, findings, ...(legacy ? { row: 12 } : {}),
   };
 };
+
+/** Whether event a came before event b in the capture (by packet, else by time). */
+function before(a: { packet?: number; at: number }, b: { packet?: number; at: number }): boolean {
+  return a.packet !== undefined && b.packet !== undefined ? a.packet <= b.packet : a.at <= b.at;
+}
