@@ -275,12 +275,12 @@ const FIXED: readonly FixedBound[] = [
   },
   {
     kind: 'fixed', name: 'clock-jump-ms', value: 86_400_000, unit: 'ms', commands: CAPTURE, where: 'src/capture/flows.ts',
-    what: 'a packet timestamp this far past the latest one is taken as corrupt and does not advance flow-idle-seconds',
+    what: 'the capture clock of flow-idle-seconds follows the smaller of the last two timestamps, so one packet never moves it; a move further than this needs 16 packets in a row that agree',
     basis: 'Format guard: captures are continuous; one bad timestamp must not end every connection',
   },
   {
-    kind: 'fixed', name: 'packet-issues', value: 100, unit: 'issues', commands: CAPTURE, where: 'src/capture/flows.ts (MAX_PACKET_ISSUES)',
-    what: 'malformed packets listed one by one per capture; the rest are counted in a last issue',
+    kind: 'fixed', name: 'packet-issues', value: 100, unit: 'issues', commands: CAPTURE, where: 'src/capture/types.ts (MAX_PACKET_ISSUES)',
+    what: 'problems with single packets listed one by one per capture, by the reader (skipped blocks, timestamps) and by the connection table (malformed packets); the rest are counted in a last issue',
     basis: 'Report size: the count is exact',
   },
   {
