@@ -2,19 +2,26 @@
 import yargs, { type Argv } from 'yargs';
 import type { Command } from './command.js';
 import { EXIT, processIO, type CliIO } from './io.js';
-import { probeCommand } from './commands/probe.js';
-import { analyzeCommand } from './commands/analyze.js';
-import { serveCommand } from './commands/serve.js';
-import { explainCommand } from './commands/explain.js';
-import { demoCommand } from './commands/demo.js';
-import { scanCommand } from './commands/scan.js';
-import { fixtureCommand } from './commands/fixture.js';
-import { limitsCommand } from './commands/limits.js';
 import { passwordOnCommandLine } from './password.js';
 
-const COMMANDS: Command<never>[] = [
-  probeCommand, scanCommand, fixtureCommand, analyzeCommand, serveCommand, explainCommand, limitsCommand, demoCommand,
-] as unknown as Command<never>[];
+// Each command's modules load only when it runs (a probe does not load the scenario server, the
+// capture reader or node-forge); help and unknown commands load them all.
+const COMMANDS: Record<string, () => Promise<unknown>> = {
+  probe: async () => (await import('./commands/probe.js')).probeCommand,
+  scan: async () => (await import('./commands/scan.js')).scanCommand,
+  fixture: async () => (await import('./commands/fixture.js')).fixtureCommand,
+  analyze: async () => (await import('./commands/analyze.js')).analyzeCommand,
+  serve: async () => (await import('./commands/serve.js')).serveCommand,
+  explain: async () => (await import('./commands/explain.js')).explainCommand,
+  limits: async () => (await import('./commands/limits.js')).limitsCommand,
+  demo: async () => (await import('./commands/demo.js')).demoCommand,
+};
+
+async function commandsFor(argv: string[]): Promise<Command<never>[]> {
+  const name = argv.find((a) => !a.startsWith('-'));
+  const chosen = name !== undefined && Object.hasOwn(COMMANDS, name) ? [COMMANDS[name]!] : Object.values(COMMANDS);
+  return (await Promise.all(chosen.map((load) => load()))) as Command<never>[];
+}
 
 // yargs drops a lone "-" (standard input, for analyze and scan) as a value: it passes under another name.
 // nmap's -iL is one option, not -i -L.
@@ -43,7 +50,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       usage = msg ?? err?.message ?? 'usage error';
     })
     .exitProcess(false);
-  for (const c of COMMANDS) {
+  for (const c of await commandsFor(argv)) {
     y = y.command(c.command, c.describe, c.builder as (y: Argv) => Argv, (args) => {
       chosen = { c, args: Object.fromEntries(Object.entries(args).map(([k, v]) => [k, Array.isArray(v) ? v.map(postparse) : postparse(v)])) };
     });

@@ -77,9 +77,16 @@ export function nlaVerdict(outcomes: readonly ProtocolOutcome[]): { nla: NlaVerd
   return { nla: 'required', reason: `only requests offering CredSSP were accepted (${refused})` };
 }
 
+const ENUMERATION_CONCURRENCY = 2;
+
 export async function enumerateProtocols(base: Omit<ProbeOptions, 'requestedProtocols'>): Promise<Enumeration> {
   // the Confirm (and the TLS upgrade) answers the question: no MCS phase
-  const results = await Promise.all(PROTOCOL_PROBES.map((p) => probe({ ...base, noMcs: true, requestedProtocols: p.requested })));
+  // two connections at a time: xrdp's listen backlog is 2, and a third SYN is dropped and resent after 1 s
+  const results: ProbeResult[] = [];
+  for (let i = 0; i < PROTOCOL_PROBES.length; i += ENUMERATION_CONCURRENCY) {
+    const batch = PROTOCOL_PROBES.slice(i, i + ENUMERATION_CONCURRENCY);
+    results.push(...await Promise.all(batch.map((p) => probe({ ...base, noMcs: true, requestedProtocols: p.requested }))));
+  }
   const outcomes = PROTOCOL_PROBES.map((p, i) => outcome(p, results[i]!));
   const { nla, reason } = nlaVerdict(outcomes);
   return { outcomes, nla, nlaReason: reason, connections: results.reduce((n, r) => n + r.connections, 0) };
