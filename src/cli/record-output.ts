@@ -7,8 +7,8 @@
 // TSCredentials, which CredSSP seals with the NTLM session key: the password is never in the file in
 // clear, but anyone able to guess it can confirm the guess. So a recording with --user needs
 // --record-credentials, said on purpose.
-import { readFileSync } from 'node:fs';
 import { EXIT, type CliIO } from './io.js';
+import { RDPSCOPE_VERSION } from './root.js';
 import { ProbeRecording, RecordingFile } from '../probe/record.js';
 
 export const RECORD_OPTION = {
@@ -21,7 +21,6 @@ export const RECORD_CREDENTIALS_OPTION = {
   describe: 'record with --user anyway: the keys in the file expose the NTLM AUTHENTICATE (an NTLMv2 response open to offline password guessing)',
 } as const;
 
-const RDPSCOPE_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export interface RecordRequest {
   /** the file to write */

@@ -1,8 +1,7 @@
 // rdpscope demo: the embedded default. Analyzes the bundled captures, then starts scenario servers
 // on loopback and probes them, so one command shows everything with no network and no setup.
 import { readdirSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
 import type { Argv } from 'yargs';
 import type { Command } from '../command.js';
 import { EXIT } from '../io.js';
@@ -12,19 +11,19 @@ import { startScenarioServer, type ScenarioServer } from '../../server/server.js
 import { SCENARIO_ACCOUNT } from '../../server/credssp-responder.js';
 import { DEFAULT_PASSWORD_ENV } from '../password.js';
 import { style } from '../../report/style.js';
+import { PACKAGE_ROOT } from '../root.js';
 
 interface DemoArgs {
   json: boolean;
 }
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 /** scenarios probed by the demo: the classic 0x904/0x7 close, "NLA required", no common cipher, an expired certificate, and a success */
 const DEMO_SCENARIOS = ['close-after-request', 'neg-failure-5', 'tls-alert-handshake-failure', 'tls-expired', 'ok'];
 
 function bundledCaptures(): string[] {
   return ['fixtures/pcaps', 'fixtures/lab'].flatMap((d) => {
     try {
-      return readdirSync(join(ROOT, d)).filter((f) => /\.pcap(ng)?$/.test(f)).sort().map((f) => join(ROOT, d, f));
+      return readdirSync(join(PACKAGE_ROOT, d)).filter((f) => /\.pcap(ng)?$/.test(f)).sort().map((f) => join(PACKAGE_ROOT, d, f));
     } catch {
       return [];
     }

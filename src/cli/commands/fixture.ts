@@ -16,6 +16,7 @@ import { FIXTURE_SCHEMA, FixtureError, formatFixture, parseFixture, VERIFY_SCHEM
 import type { Profile } from '../../fixture/profile.js';
 import type { ProbeRecording } from '../../probe/record.js';
 import { RECORD_CREDENTIALS_OPTION, withRecording } from '../record-output.js';
+import { RDPSCOPE_VERSION } from '../root.js';
 
 interface FixtureArgs extends HandshakeArgs {
   action: 'record' | 'verify';
@@ -31,7 +32,6 @@ interface FixtureArgs extends HandshakeArgs {
   'record-credentials'?: boolean;
 }
 
-const RDPSCOPE_VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 function settings(a: FixtureArgs, spec: string): ProbeOptions {
   const { host, port } = parseTarget(spec, a.port);
