@@ -6,19 +6,14 @@
 // IPv4 header (RFC 791) and TCP checksums (RFC 9293 §3.1, pseudo-headers of RFC 791 / RFC 8200 §8.1).
 import { isIP } from 'node:net';
 import { LINKTYPE_RAW } from './link.js';
+import { BYTE_ORDER_MAGIC, DSB, EPB, IDB, OPT_COMMENT, PCAPNG_MAGIC, SECRETS_TLS_KEY_LOG } from './pcapng.js';
 import { concatBytes as concat } from '../wire/writer.js';
 import { toHex } from '../wire/hex.js';
 
-export const PCAPNG_SHB = 0x0a0d0d0a;
-export const PCAPNG_IDB = 1;
-export const PCAPNG_EPB = 6;
-export const PCAPNG_DSB = 10;
-/** Secrets type "TLSK": NSS key log text (§4.7.1). */
-export const SECRETS_TLS_KEY_LOG = 0x544c534b;
-const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
+// the block types and codes the reader (./pcapng.ts) knows, under the names the writer's users see
+export { PCAPNG_MAGIC as PCAPNG_SHB, IDB as PCAPNG_IDB, EPB as PCAPNG_EPB, DSB as PCAPNG_DSB, SECRETS_TLS_KEY_LOG } from './pcapng.js';
 
 const OPT_END = 0;
-const OPT_COMMENT = 1;
 const SHB_USERAPPL = 4;
 const IF_NAME = 2;
 const IF_TSRESOL = 9;
@@ -121,7 +116,7 @@ export function sectionHeader(application?: string): Uint8Array {
   dv.setInt32(8, -1, true);
   dv.setInt32(12, -1, true);
   body.set(opts, 16);
-  return block(PCAPNG_SHB, body);
+  return block(PCAPNG_MAGIC, body);
 }
 
 /** Interface Description Block (§4.2): link type, snaplen 0 (no limit), microsecond timestamps. */
@@ -132,7 +127,7 @@ export function interfaceDescription(linktype: number, name?: string): Uint8Arra
   dv.setUint16(0, linktype, true);
   dv.setUint32(4, 0, true);
   body.set(opts, 8);
-  return block(PCAPNG_IDB, body);
+  return block(IDB, body);
 }
 
 /** Decryption Secrets Block (§4.7): secrets type, secrets length, the data padded to 32 bits, no options. */
@@ -142,7 +137,7 @@ export function decryptionSecrets(type: number, data: Uint8Array): Uint8Array {
   dv.setUint32(0, type, true);
   dv.setUint32(4, data.length, true);
   body.set(data, 8);
-  return block(PCAPNG_DSB, body);
+  return block(DSB, body);
 }
 
 /** Enhanced Packet Block (§4.3) on interface 0: `at` in ms since the epoch, stored in microseconds. */
@@ -159,7 +154,7 @@ export function enhancedPacket(at: number, data: Uint8Array, comments: readonly 
   dv.setUint32(16, data.length, true);
   body.set(data, 20);
   body.set(opts, 20 + padded);
-  return block(PCAPNG_EPB, body);
+  return block(EPB, body);
 }
 
 // ---- IP and TCP --------------------------------------------------------------------------------

@@ -8,18 +8,18 @@ import { latin1 } from '../wire/text.js';
 import { MAX_RECORD_BYTES, MAX_TIMESTAMP_MS, dataView, isoTime, type CapturedPacket, type CaptureSecrets, type IssueSink, type RecordFormat } from './types.js';
 
 export const PCAPNG_MAGIC = 0x0a0d0d0a;
-const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
-const IDB = 1;
+export const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
+export const IDB = 1;
 const PB = 2;
 const SPB = 3;
-const EPB = 6;
+export const EPB = 6;
 /** Decryption Secrets Block (§4.7): secrets type, secrets length, data padded to 32 bits, options. */
-const DSB = 10;
+export const DSB = 10;
 const DSB_HEADER = 20;
 /** Secrets type "TLSK": NSS key log text. */
-const SECRETS_TLS_KEY_LOG = 0x544c534b;
+export const SECRETS_TLS_KEY_LOG = 0x544c534b;
 const OPT_TSRESOL = 9;
-const OPT_COMMENT = 1;
+export const OPT_COMMENT = 1;
 /** comments kept per packet */
 const MAX_COMMENTS = 8;
 const OPT_TSOFFSET = 14;

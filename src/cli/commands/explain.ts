@@ -4,6 +4,7 @@ import { catalogueRow } from '../../analyze/catalogue.js';
 import { CodeSyntaxError, explain, type Explanation, type Interpretation, type PairExplanation, type RowLead } from '../../analyze/explain.js';
 import type { Command } from '../command.js';
 import { EXIT, type CliIO } from '../io.js';
+import { wrapWords } from '../../report/wrap.js';
 
 export interface ExplainArgs {
   codes: string[];
@@ -14,16 +15,8 @@ const WIDTH = 80;
 
 /** Word-wraps `text` to WIDTH; the first line starts with `first` (padded to `indent`), the rest are indented. */
 function hang(first: string, text: string, indent: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const w of text.split(/\s+/).filter(Boolean)) {
-    if (line && indent + line.length + 1 + w.length > WIDTH) {
-      lines.push(line);
-      line = w;
-    } else line = line ? `${line} ${w}` : w;
-  }
-  lines.push(line);
-  return lines.map((l, i) => (i === 0 ? first.padEnd(indent) : ' '.repeat(indent)) + l);
+  const lines = wrapWords(text, WIDTH - indent);
+  return (lines.length ? lines : ['']).map((l, i) => (i === 0 ? first.padEnd(indent) : ' '.repeat(indent)) + l);
 }
 
 const dec = (v: number) => String(v >>> 0);

@@ -5,6 +5,7 @@ import type { Command } from '../command.js';
 import { EXIT, type CliIO } from '../io.js';
 import { BOUNDS, formatValue, type Bound, type FixedBound, type OptionBound, type TunableBound } from '../../limits.js';
 import { style, type Style } from '../../report/style.js';
+import { wrapWords } from '../../report/wrap.js';
 
 interface LimitsArgs {
   names: string[];
@@ -16,16 +17,7 @@ const INDENT = 4;
 
 /** `text` word-wrapped to WIDTH, every line indented by INDENT. */
 function wrap(text: string): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const w of text.split(/\s+/).filter(Boolean)) {
-    if (line && INDENT + line.length + 1 + w.length > WIDTH) {
-      lines.push(line);
-      line = w;
-    } else line = line ? `${line} ${w}` : w;
-  }
-  if (line) lines.push(line);
-  return lines.map((l) => ' '.repeat(INDENT) + l);
+  return wrapWords(text, WIDTH - INDENT).map((l) => ' '.repeat(INDENT) + l);
 }
 
 /** Rows under a bold header line, columns padded to their widest cell; each row followed by its text. */
