@@ -326,8 +326,6 @@ export function optionBound(name: string): OptionBound {
 /** A bad --limit value: the message is the usage error to print. */
 export class LimitError extends Error {}
 
-const isLimitName = (n: string): n is LimitName => (LIMIT_NAMES as readonly string[]).includes(n);
-
 /** `what` for a scope, as in "flows applies to analyze only". */
 function commandList(c: readonly LimitCommand[]): string {
   return c.length === 1 ? `${c[0]} only` : `${c.slice(0, -1).join(', ')} and ${c[c.length - 1]}`;
@@ -346,19 +344,17 @@ export function parseLimit(text: string, scope: LimitScope = 'all'): [LimitName,
   if (!b) throw new LimitError(`--limit ${text}: unknown limit "${name}"; the limits are ${LIMIT_NAMES.join(', ')}`);
   if (b.kind === 'option') throw new LimitError(`--limit ${text}: ${name} is set with ${b.option}${b.commands.length < 4 ? ` (${commandList(b.commands)})` : ''}`);
   if (b.kind === 'fixed') throw new LimitError(`--limit ${text}: ${name} is fixed at ${b.value} ${b.unit} (${b.basis}), not configurable`);
-  if (!isLimitName(name)) throw new LimitError(`--limit ${text}: unknown limit "${name}"`);
-  const t = TUNABLE[name];
-  if (scope !== 'all' && t.scope !== 'all' && t.scope !== scope) {
-    throw new LimitError(`--limit ${text}: ${name} applies to ${commandList(SCOPE_COMMANDS[t.scope])}`);
+  if (scope !== 'all' && b.scope !== 'all' && b.scope !== scope) {
+    throw new LimitError(`--limit ${text}: ${name} applies to ${commandList(SCOPE_COMMANDS[b.scope])}`);
   }
-  const range = `give ${formatValue(t.min, t.unit)} to ${formatValue(t.max, t.unit)} ${t.unit} (default ${formatValue(t.default, t.unit)})`;
+  const range = `give ${formatValue(b.min, b.unit)} to ${formatValue(b.max, b.unit)} ${b.unit} (default ${formatValue(b.default, b.unit)})`;
   const m = /^(\d{1,15})(KiB|MiB)?$/.exec(raw);
-  if (!m || (m[2] && t.unit !== 'bytes')) {
-    throw new LimitError(`--limit ${text}: not a whole number${t.unit === 'bytes' ? ' (of bytes; KiB and MiB suffixes allowed)' : ''}: ${range}`);
+  if (!m || (m[2] && b.unit !== 'bytes')) {
+    throw new LimitError(`--limit ${text}: not a whole number${b.unit === 'bytes' ? ' (of bytes; KiB and MiB suffixes allowed)' : ''}: ${range}`);
   }
   const value = Number(m[1]) * (m[2] === 'MiB' ? MiB : m[2] === 'KiB' ? KiB : 1);
-  if (value < t.min || value > t.max) throw new LimitError(`--limit ${text}: out of range: ${range}`);
-  return [name, value];
+  if (value < b.min || value > b.max) throw new LimitError(`--limit ${text}: out of range: ${range}`);
+  return [b.name, value];
 }
 
 /** A value as `--limit` takes it: byte counts in KiB or MiB when exact (1MiB), else the number. */

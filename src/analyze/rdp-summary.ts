@@ -1,7 +1,5 @@
 // The RDP connection-sequence facts of one connection (MCS, GCC, channels, Standard RDP Security,
 // licensing, Set Error Info, Demand Active), for the JSON `rdp` object and the text block.
-import { describeCode } from '../codes/table.js';
-import { ERRINFO } from '../codes/index.js';
 import { protocolSet } from '../x224/codes.js';
 import type { ServerCertificate } from '../gcc/certificate.js';
 import { bitLength, fromBigEndian } from '../rdpsec/bigint.js';
@@ -127,7 +125,7 @@ export function rdpSummary(f: Facts): RdpSummary | undefined {
     if (d.bitmap) s.desktop = `${d.bitmap.desktopWidth}x${d.bitmap.desktopHeight}, ${d.bitmap.preferredBitsPerPixel} bpp`;
   }
   for (const e of r.setErrorInfo) {
-    const c = describeCode(ERRINFO, e.value.errorInfo);
+    const c = e.value.error; // the stage described errorInfo already (describeErrorInfo)
     s.setErrorInfo.push({ value: c.value, hex: c.hex, name: c.name, meaning: c.meaning, stage: e.stage });
   }
   const dpu = r.dpu;

@@ -59,12 +59,6 @@ export class StreamBuffer {
     }
   }
 
-  /** Where the byte at absolute offset `off` came from. */
-  origin(off: number): { at: number; packet?: number } {
-    const hit = this.mark(off);
-    return hit ? (hit.packet === undefined ? { at: hit.at } : { at: hit.at, packet: hit.packet }) : { at: 0 };
-  }
-
   /** The mark of the chunk that carried the byte at absolute offset `off` (read only), if any. */
   mark(off: number): Readonly<Mark> | undefined {
     const marks = this.marks;

@@ -1,8 +1,7 @@
 // Protocol facts of one connection, in the peers' vocabulary (Zeek rdp.log, zgrab2, Arkime):
 // cookie, requested/selected protocol, negotiation flags, failure code.
 import { describeFailureCode, protocolName, protocolSet, requestFlags, responseFlags, type FlagSet } from '../x224/codes.js';
-import type { TrackerEvent } from './events.js';
-import { collectFacts, type Facts } from './facts.js';
+import type { Facts } from './facts.js';
 
 export interface NegotiationSummary {
   cookie?: string;
@@ -19,11 +18,7 @@ export interface NegotiationSummary {
   disconnectReason?: number;
 }
 
-export function negotiationSummary(events: readonly TrackerEvent[]): NegotiationSummary {
-  return negotiationOf(collectFacts(events));
-}
-
-/** The same from facts already collected. */
+/** The negotiation of one connection, from its facts (collectFacts). */
 export function negotiationOf(f: Facts): NegotiationSummary {
   const s: NegotiationSummary = {};
   const cr = f.cr?.value;

@@ -256,12 +256,12 @@ export class HandshakeTracker {
 
   private failFraming(l: Lanestate, dir: Dir, lane: Lane, e: unknown): void {
     if (!(e instanceof DecodeError)) throw e;
-    const origin = l.buf.origin(l.buf.offset);
+    const mark = l.buf.mark(l.buf.offset);
     l.stopped = true;
-    this.emit({
+    this.emit(placed({
       type: 'decode-error', stage: this.stage, dir, lane, phase: 'framing', error: e.toJSON(),
-      head: hexPreview(l.buf.view(), 24), ...origin,
-    });
+      head: hexPreview(l.buf.view(), 24),
+    } as TrackerEvent, mark ?? { at: 0 }));
   }
 
   /** At a close or end, bytes still waiting for the rest of their PDU are reported as truncated. */

@@ -15,8 +15,7 @@
 // As in tcpdump, a bare VALUE takes the last kind and side written ("port 3389 or 3390",
 // "host 10.0.0.5 or 10.0.0.6"); without one, an address is a host and a CIDR a net. "#N" and an
 // endpoint pair are connections on their own, in the form rdpscope prints them.
-import { isIPv4, isIPv6 } from 'node:net';
-import { formatIp } from './ip.js';
+import { formatIp, ipBytes } from './ip.js';
 
 export interface FilterEndpoint { ip: string; port: number }
 /** What a filter sees of a connection (FlowMeta has these). */
@@ -55,31 +54,6 @@ export interface ConnectionFilter {
 }
 
 // ---- addresses ------------------------------------------------------------------------------
-
-/** The 4 or 16 bytes of an IPv4 or IPv6 address, or undefined when `s` is neither. */
-export function ipBytes(s: string): Uint8Array | undefined {
-  if (isIPv4(s)) return Uint8Array.from(s.split('.').map(Number));
-  if (!isIPv6(s) || s.includes('%')) return undefined;
-  let tail4: number[] = [];
-  let text = s;
-  const dot = s.lastIndexOf(':');
-  if (s.slice(dot + 1).includes('.')) {
-    tail4 = s.slice(dot + 1).split('.').map(Number);
-    text = `${s.slice(0, dot + 1)}0:0`; // two groups' room, filled below
-  }
-  const [head, rest] = text.split('::') as [string, string | undefined];
-  const groups = (g: string): number[] => (g ? g.split(':').map((x) => parseInt(x, 16)) : []);
-  const h = groups(head);
-  const t = groups(rest ?? '');
-  const all = rest === undefined ? h : [...h, ...new Array<number>(8 - h.length - t.length).fill(0), ...t];
-  const out = new Uint8Array(16);
-  all.forEach((g, i) => {
-    out[2 * i] = g >> 8;
-    out[2 * i + 1] = g & 0xff;
-  });
-  if (tail4.length) out.set(tail4, 12);
-  return out;
-}
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
@@ -422,7 +396,7 @@ function endpointMatches(spec: EndpointSpec, e: FilterEndpoint, addr: Uint8Array
   return addr !== undefined && sameBytes(spec.addr, addr) && (spec.port === undefined || spec.port === e.port);
 }
 
-export function evaluate(n: FilterNode, flow: FilterFlow, addrs: Addrs): boolean {
+function evaluate(n: FilterNode, flow: FilterFlow, addrs: Addrs): boolean {
   switch (n.kind) {
     case 'and':
       return evaluate(n.left, flow, addrs) && evaluate(n.right, flow, addrs);

@@ -486,16 +486,18 @@ export class FlowTable {
     if (tcp.flags & ACK) other.ack(tcp.ack, p.number, p.at);
     if (tcp.wireLength > 0) me.segment(seq, payload, tcp.wireLength, p.number, p.at, payload.length < tcp.wireLength ? this.cutBy(f, p, payload.length, tcp.wireLength) : undefined);
     // what rdpscope's probe knew at this packet (its recordings' notes: src/capture/pcapng-writer.ts)
-    const notes = p.comments ? probeNotes(p.comments, p) : [];
-    for (const n of notes) if (n.kind !== 'end') this.deliver(f, n);
-    const end = fromClient ? notes.find((n) => n.kind === 'end') : undefined;
-    if (end && tcp.flags & FIN && !(tcp.flags & RST)) {
-      // the probe's own close, at the end of its observation: the end as the probe saw it
-      f.c2s.flush();
-      f.s2c.flush();
-      this.deliver(f, end);
-      f.probeEnded = true;
-      return;
+    if (p.comments) {
+      const notes = probeNotes(p.comments, p);
+      for (const n of notes) if (n.kind !== 'end') this.deliver(f, n);
+      const end = fromClient ? notes.find((n) => n.kind === 'end') : undefined;
+      if (end && tcp.flags & FIN && !(tcp.flags & RST)) {
+        // the probe's own close, at the end of its observation: the end as the probe saw it
+        f.c2s.flush();
+        f.s2c.flush();
+        this.deliver(f, end);
+        f.probeEnded = true;
+        return;
+      }
     }
     if (tcp.flags & FIN) me.finAt((seq + tcp.wireLength) >>> 0, p.number, p.at);
     if (tcp.flags & RST) {

@@ -1,5 +1,6 @@
 // IPv4 (RFC 791) and IPv6 (RFC 8200) headers: addresses, upper protocol and payload bounds.
 // Fragments are not reassembled: non-first fragments are skipped, first fragments are flagged.
+import { isIPv4, isIPv6 } from 'node:net';
 
 export interface IpHeader {
   version: 4 | 6;
@@ -95,4 +96,29 @@ export function formatIp(d: Uint8Array, at: number, version: 4 | 6): string {
   const hex = g.map((x) => x.toString(16));
   if (best < 0) return hex.join(':');
   return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
+}
+
+/** The 4 or 16 bytes of an IPv4 or IPv6 address, or undefined when `s` is neither. */
+export function ipBytes(s: string): Uint8Array | undefined {
+  if (isIPv4(s)) return Uint8Array.from(s.split('.').map(Number));
+  if (!isIPv6(s) || s.includes('%')) return undefined;
+  let tail4: number[] = [];
+  let text = s;
+  const dot = s.lastIndexOf(':');
+  if (s.slice(dot + 1).includes('.')) {
+    tail4 = s.slice(dot + 1).split('.').map(Number);
+    text = `${s.slice(0, dot + 1)}0:0`; // two groups' room, filled below
+  }
+  const [head, rest] = text.split('::') as [string, string | undefined];
+  const groups = (g: string): number[] => (g ? g.split(':').map((x) => parseInt(x, 16)) : []);
+  const h = groups(head);
+  const t = groups(rest ?? '');
+  const all = rest === undefined ? h : [...h, ...new Array<number>(8 - h.length - t.length).fill(0), ...t];
+  const out = new Uint8Array(16);
+  all.forEach((g, i) => {
+    out[2 * i] = g >> 8;
+    out[2 * i + 1] = g & 0xff;
+  });
+  if (tail4.length) out.set(tail4, 12);
+  return out;
 }

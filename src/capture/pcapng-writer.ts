@@ -4,7 +4,7 @@
 // Enhanced Packet Block per synthesized packet. Pure: TCP connections described as events in, bytes
 // out. The TCP segments (RFC 9293) get consistent sequence and acknowledgment numbers and correct
 // IPv4 header (RFC 791) and TCP checksums (RFC 9293 §3.1, pseudo-headers of RFC 791 / RFC 8200 §8.1).
-import { isIP } from 'node:net';
+import { ipBytes } from './ip.js';
 import { LINKTYPE_RAW } from './link.js';
 import { BYTE_ORDER_MAGIC, DSB, EPB, IDB, OPT_COMMENT, PCAPNG_MAGIC, SECRETS_TLS_KEY_LOG } from './pcapng.js';
 import { concatBytes as concat } from '../wire/writer.js';
@@ -91,7 +91,8 @@ function options(list: Uint8Array[]): Uint8Array {
   return list.length ? concat([...list, option(OPT_END, new Uint8Array(0))]) : new Uint8Array(0);
 }
 
-const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
+const encoder = new TextEncoder();
+const utf8 = (s: string): Uint8Array => encoder.encode(s);
 
 /** Block type, total length, body (padded to 32 bits), total length again (§3.1). Little-endian. */
 function block(type: number, body: Uint8Array): Uint8Array {
@@ -106,7 +107,7 @@ function block(type: number, body: Uint8Array): Uint8Array {
 }
 
 /** Section Header Block (§4.1): version 1.0, section length unknown (-1). */
-export function sectionHeader(application?: string): Uint8Array {
+function sectionHeader(application?: string): Uint8Array {
   const opts = options(application ? [option(SHB_USERAPPL, utf8(application))] : []);
   const body = new Uint8Array(16 + opts.length);
   const dv = new DataView(body.buffer);
@@ -120,7 +121,7 @@ export function sectionHeader(application?: string): Uint8Array {
 }
 
 /** Interface Description Block (§4.2): link type, snaplen 0 (no limit), microsecond timestamps. */
-export function interfaceDescription(linktype: number, name?: string): Uint8Array {
+function interfaceDescription(linktype: number, name?: string): Uint8Array {
   const opts = options([...(name ? [option(IF_NAME, utf8(name))] : []), option(IF_TSRESOL, Uint8Array.of(6))]);
   const body = new Uint8Array(8 + opts.length);
   const dv = new DataView(body.buffer);
@@ -131,7 +132,7 @@ export function interfaceDescription(linktype: number, name?: string): Uint8Arra
 }
 
 /** Decryption Secrets Block (§4.7): secrets type, secrets length, the data padded to 32 bits, no options. */
-export function decryptionSecrets(type: number, data: Uint8Array): Uint8Array {
+function decryptionSecrets(type: number, data: Uint8Array): Uint8Array {
   const body = new Uint8Array(8 + data.length + pad4(data.length));
   const dv = new DataView(body.buffer);
   dv.setUint32(0, type, true);
@@ -141,7 +142,7 @@ export function decryptionSecrets(type: number, data: Uint8Array): Uint8Array {
 }
 
 /** Enhanced Packet Block (§4.3) on interface 0: `at` in ms since the epoch, stored in microseconds. */
-export function enhancedPacket(at: number, data: Uint8Array, comments: readonly string[] = []): Uint8Array {
+function enhancedPacket(at: number, data: Uint8Array, comments: readonly string[] = []): Uint8Array {
   const opts = options(comments.map((c) => option(OPT_COMMENT, utf8(c))));
   const padded = data.length + pad4(data.length);
   const body = new Uint8Array(20 + padded + opts.length);
@@ -159,26 +160,11 @@ export function enhancedPacket(at: number, data: Uint8Array, comments: readonly 
 
 // ---- IP and TCP --------------------------------------------------------------------------------
 
-/** The 4 or 16 bytes of an IPv4 or IPv6 address; throws on anything else. */
+/** The 4 or 16 bytes of an IPv4 or IPv6 address (an IPv6 zone index is dropped); throws on anything else. */
 export function addressBytes(ip: string): Uint8Array {
-  const family = isIP(ip);
-  if (family === 4) return Uint8Array.from(ip.split('.').map(Number));
-  if (family !== 6) throw new Error(`not an IP address: ${ip}`);
-  let s = ip.replace(/%.*$/, '');
-  // an embedded IPv4 tail (::ffff:1.2.3.4) becomes two groups
-  const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(s);
-  if (v4) {
-    const [a, b, c, d] = v4.slice(1).map(Number) as [number, number, number, number];
-    s = `${s.slice(0, v4.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-  }
-  const [head, tail] = s.split('::') as [string, string | undefined];
-  const groups = (x: string | undefined): number[] => (x ? x.split(':').map((g) => parseInt(g, 16)) : []);
-  const h = groups(head);
-  const t = groups(tail);
-  const all = tail === undefined ? h : [...h, ...new Array<number>(8 - h.length - t.length).fill(0), ...t];
-  const out = new Uint8Array(16);
-  all.forEach((g, i) => { out[2 * i] = g >> 8; out[2 * i + 1] = g & 0xff; });
-  return out;
+  const b = ipBytes(ip.includes(':') ? ip.replace(/%.*$/, '') : ip);
+  if (!b) throw new Error(`not an IP address: ${ip}`);
+  return b;
 }
 
 /** RFC 1071 one's-complement sum of `parts`, folded to 16 bits (not yet complemented). */

@@ -22,6 +22,7 @@ const OPT_TSRESOL = 9;
 export const OPT_COMMENT = 1;
 /** comments kept per packet */
 const MAX_COMMENTS = 8;
+const utf8 = new TextDecoder();
 const OPT_TSOFFSET = 14;
 
 interface Interface {
@@ -119,7 +120,7 @@ export class PcapngFormat implements RecordFormat {
         };
         if (type === EPB) {
           const comments = this.comments(buf, dv, off + 28 + capLen + ((4 - (capLen % 4)) % 4), off + len - 4);
-          if (comments.length) packet.comments = comments;
+          if (comments) packet.comments = comments;
         }
         out.push(packet);
         return true;
@@ -159,14 +160,17 @@ export class PcapngFormat implements RecordFormat {
     return { what: type < 0 ? 'truncated in a block header' : `truncated in a block of type 0x${type.toString(16)}` };
   }
 
-  /** The opt_comment values (§3.5) among the options in [from, to); malformed options end the list. */
-  private comments(buf: Uint8Array, dv: DataView, from: number, to: number): string[] {
-    const out: string[] = [];
-    for (let o = from; o + 4 <= to && out.length < MAX_COMMENTS;) {
+  /**
+   * The opt_comment values (§3.5) among the options in [from, to), or undefined when there are none
+   * (no allocation for the usual packet); malformed options end the list.
+   */
+  private comments(buf: Uint8Array, dv: DataView, from: number, to: number): string[] | undefined {
+    let out: string[] | undefined;
+    for (let o = from; o + 4 <= to && (out?.length ?? 0) < MAX_COMMENTS;) {
       const code = dv.getUint16(o, this.le);
       const size = dv.getUint16(o + 2, this.le);
       if (code === 0 || o + 4 + size > to) break;
-      if (code === OPT_COMMENT) out.push(new TextDecoder().decode(buf.subarray(o + 4, o + 4 + size)));
+      if (code === OPT_COMMENT) (out ??= []).push(utf8.decode(buf.subarray(o + 4, o + 4 + size)));
       o += 4 + size + ((4 - (size % 4)) % 4);
     }
     return out;

@@ -1,4 +1,4 @@
-// Parses HOST, HOST:PORT, [IPv6]:PORT and bare IPv6 targets.
+// Parses HOST, HOST:PORT, [IPv6]:PORT and bare IPv6 targets, and writes them back.
 import { isIP } from 'node:net';
 
 export function parseTarget(spec: string, defaultPort: number): { host: string; port: number } {
@@ -15,4 +15,9 @@ function portOf(s: string): number {
   const p = Number(s);
   if (!Number.isInteger(p) || p < 1 || p > 65535) throw new Error(`bad port "${s}"`);
   return p;
+}
+
+/** HOST:PORT, with an IPv6 address in brackets ([::1]:3389). */
+export function formatTarget(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }

@@ -2,7 +2,7 @@
 // (2.2 "Character Sets"), and AV_PAIR lists (2.2.2.1).
 import { defineCodes, describeCode } from '../codes/table.js';
 import { ByteReader } from '../wire/reader.js';
-import { latin1 } from '../wire/text.js';
+import { latin1, utf16leText } from '../wire/text.js';
 
 export const NTLM_SIGNATURE = Uint8Array.of(0x4e, 0x54, 0x4c, 0x4d, 0x53, 0x53, 0x50, 0x00);
 
@@ -43,15 +43,11 @@ export interface AvPairs {
   raw: { id: number; name: string; value: Uint8Array }[];
 }
 
-const utf16 = new TextDecoder('utf-16le');
-
 /** UTF-16LE text of the n bytes at r (odd n is INVALID_FIELD). */
 export function readUtf16(r: ByteReader, n: number, field: string): string {
   if (n % 2 !== 0) throw r.error('INVALID_FIELD', field, `odd UTF-16 length ${n}`);
-  return utf16.decode(r.bytes(n, field));
+  return utf16leText(r.bytes(n, field));
 }
-
-
 
 /** Text of a payload field: UTF-16LE when unicode, else OEM (read as Latin-1). */
 export function text(r: ByteReader, unicode: boolean, field: string): string {

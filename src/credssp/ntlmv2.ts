@@ -5,7 +5,7 @@ import { createHmac } from 'node:crypto';
 import { md4 } from './md4.js';
 import { NTLM_FLAG, versionBytes, type NtlmVersion } from './ntlm-flags.js';
 import { MIC_OFFSET, NTLM_SIGNATURE } from './ntlm-fields.js';
-import { utf16leBytes } from '../wire/text.js';
+import { latin1Bytes, utf16leBytes } from '../wire/text.js';
 import { ByteWriter, concatBytes } from '../wire/writer.js';
 
 function hmacMd5(key: Uint8Array, ...data: Uint8Array[]): Uint8Array {
@@ -71,7 +71,7 @@ export function encodeNtlmAuthenticate(args: {
   const str = (s: string): Uint8Array => {
     if (unicode) return utf16leBytes(s);
     if (/[^\u0000-\u00ff]/.test(s)) throw new RangeError(`"${s}" is not Latin-1 (set NTLMSSP_NEGOTIATE_UNICODE)`);
-    return Uint8Array.from(s, (c) => c.charCodeAt(0));
+    return latin1Bytes(s);
   };
   const payload = [str(args.domain), str(args.user), str(args.workstation), args.lmResponse, args.ntResponse, args.encryptedRandomSessionKey];
   const header = args.withMic ? MIC_OFFSET + 16 : 64 + (args.version ? 8 : 0);

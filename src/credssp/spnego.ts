@@ -4,7 +4,7 @@ import { ByteReader } from '../wire/reader.js';
 import { DecodeError } from '../wire/errors.js';
 import { defineCodes } from '../codes/table.js';
 import { ctx, der, derOid, expectEnd, explicit, integer, nextIs, oid, readTlv, TAG, type Tlv } from './der.js';
-import { latin1 } from '../wire/text.js';
+import { latin1, latin1Bytes } from '../wire/text.js';
 
 export const SPNEGO_NAME = 'SPNEGO token';
 
@@ -124,7 +124,7 @@ export function encodeSpnego(t: SpnegoToken): Uint8Array {
     const parts = [der(ctx(0), der(TAG.sequence, ...t.mechTypes.map(derOid)))];
     if (t.mechToken) parts.push(octets(2, t.mechToken));
     if (t.hintName !== undefined) {
-      const name = Uint8Array.from(t.hintName, (c) => c.charCodeAt(0));
+      const name = latin1Bytes(t.hintName);
       parts.push(der(ctx(3), der(TAG.sequence, der(ctx(0), der(TAG.generalString, name)))));
     }
     if (t.mechListMIC) parts.push(octets(t.hintName === undefined ? 3 : 4, t.mechListMIC));

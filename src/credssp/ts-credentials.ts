@@ -2,7 +2,7 @@
 // as TSRequest.authInfo. Strings are UTF-16LE OCTET STRINGs. The decoder serves the scenario server.
 import { ByteReader } from '../wire/reader.js';
 import { ctx, der, derInteger, expectEnd, explicit, integer, readTlv, TAG } from './der.js';
-import { utf16leBytes } from '../wire/text.js';
+import { utf16leBytes, utf16leText } from '../wire/text.js';
 
 export const TS_CREDENTIALS_NAME = 'CredSSP TSCredentials';
 /** credType 1: TSPasswordCreds ([MS-CSSP] 2.2.1.2) */
@@ -16,8 +16,6 @@ export function encodeTsCredentials(c: PasswordCredentials): Uint8Array {
   const creds = der(TAG.sequence, octets(0, utf16leBytes(c.domain)), octets(1, utf16leBytes(c.user)), octets(2, utf16leBytes(c.password)));
   return der(TAG.sequence, der(ctx(0), derInteger(CRED_TYPE_PASSWORD)), octets(1, creds));
 }
-
-const utf16 = new TextDecoder('utf-16le');
 
 /** Decodes TSCredentials with TSPasswordCreds (other credTypes are UNSUPPORTED_VALUE). */
 export function decodeTsCredentials(bytes: Uint8Array, base = 0): PasswordCredentials {
@@ -34,7 +32,7 @@ export function decodeTsCredentials(bytes: Uint8Array, base = 0): PasswordCreden
   const field = (n: number, name: string): string => {
     const t = explicit(creds, n, TAG.octetString, name).body;
     if (t.remaining % 2) throw t.error('INVALID_FIELD', name, `odd UTF-16 length ${t.remaining}`);
-    return utf16.decode(t.rest(name));
+    return utf16leText(t.rest(name));
   };
   const out = { domain: field(0, 'domainName'), user: field(1, 'userName'), password: field(2, 'password') };
   expectEnd(creds, 'TSPasswordCreds');

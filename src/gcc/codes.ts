@@ -147,49 +147,6 @@ export const MULTITRANSPORT_FLAG = defineCodes({
   0x200: { name: 'SOFTSYNC_TCP_TO_UDP', meaning: 'Dynamic virtual channels may move from TCP to UDP.' },
 });
 
-/** colorDepth and postBeta2ColorDepth ([MS-RDPBCGR] 2.2.1.3.2); both are superseded by highColorDepth. */
-export const COLOR_DEPTH = defineCodes({
-  0xca00: { name: 'RNS_UD_COLOR_4BPP', meaning: '4 bpp.' },
-  0xca01: { name: 'RNS_UD_COLOR_8BPP', meaning: '8 bpp.' },
-  0xca02: { name: 'RNS_UD_COLOR_16BPP_555', meaning: '15 bpp (5-5-5).' },
-  0xca03: { name: 'RNS_UD_COLOR_16BPP_565', meaning: '16 bpp (5-6-5).' },
-  0xca04: { name: 'RNS_UD_COLOR_24BPP', meaning: '24 bpp.' },
-});
-
-/** highColorDepth ([MS-RDPBCGR] 2.2.1.3.2). */
-export const HIGH_COLOR_DEPTH = defineCodes({
-  0x04: { name: 'HIGH_COLOR_4BPP', meaning: '4 bpp.' },
-  0x08: { name: 'HIGH_COLOR_8BPP', meaning: '8 bpp.' },
-  0x0f: { name: 'HIGH_COLOR_15BPP', meaning: '15 bpp.' },
-  0x10: { name: 'HIGH_COLOR_16BPP', meaning: '16 bpp.' },
-  0x18: { name: 'HIGH_COLOR_24BPP', meaning: '24 bpp.' },
-});
-
-/** supportedColorDepths bits ([MS-RDPBCGR] 2.2.1.3.2). */
-export const SUPPORTED_COLOR_DEPTH = defineCodes({
-  0x01: { name: 'RNS_UD_24BPP_SUPPORT', meaning: '24 bpp.' },
-  0x02: { name: 'RNS_UD_16BPP_SUPPORT', meaning: '16 bpp.' },
-  0x04: { name: 'RNS_UD_15BPP_SUPPORT', meaning: '15 bpp.' },
-  0x08: { name: 'RNS_UD_32BPP_SUPPORT', meaning: '32 bpp.' },
-});
-
-/** connectionType, meaningful only with RNS_UD_CS_VALID_CONNECTION_TYPE ([MS-RDPBCGR] 2.2.1.3.2). */
-export const CONNECTION_TYPE = defineCodes({
-  0x01: { name: 'CONNECTION_TYPE_MODEM', meaning: 'Modem (56 Kbps).' },
-  0x02: { name: 'CONNECTION_TYPE_BROADBAND_LOW', meaning: 'Low-speed broadband (256 Kbps - 2 Mbps).' },
-  0x03: { name: 'CONNECTION_TYPE_SATELLITE', meaning: 'Satellite (2 - 16 Mbps, high latency).' },
-  0x04: { name: 'CONNECTION_TYPE_BROADBAND_HIGH', meaning: 'High-speed broadband (2 - 10 Mbps).' },
-  0x05: { name: 'CONNECTION_TYPE_WAN', meaning: 'WAN (10 Mbps or higher, high latency).' },
-  0x06: { name: 'CONNECTION_TYPE_LAN', meaning: 'LAN (10 Mbps or higher).' },
-  0x07: { name: 'CONNECTION_TYPE_AUTODETECT', meaning: 'Detect the connection type at run time.' },
-});
-
-/** SERVER_CERTIFICATE dwVersion, without the temporary bit ([MS-RDPBCGR] 2.2.1.4.3.1). */
-export const CERT_CHAIN_VERSION = defineCodes({
-  1: { name: 'CERT_CHAIN_VERSION_1', meaning: 'A proprietary certificate (2.2.1.4.3.1.1) signed with the Terminal Services key.' },
-  2: { name: 'CERT_CHAIN_VERSION_2', meaning: 'An X.509 certificate chain ([MS-RDPELE] 2.2.1.4.2); the last certificate is the server\'s.' },
-});
-
 /**
  * Names of the bits set in `raw`, in table order; bits no entry names are reported together as
  * `unknown (0x..)`. Entries must be single bits.

@@ -1,23 +1,19 @@
 // Fixed-size string fields of the GCC blocks: UTF-16LE (clientName, imeFileName, clientDigProductId)
 // and ANSI (CHANNEL_DEF name), NUL-padded. Decoding stops at the first NUL; encoding pads with NULs.
 import type { ByteReader } from '../wire/reader.js';
+import { untilNul, utf16leBytes, utf16leText } from '../wire/text.js';
 
-const utf16 = new TextDecoder('utf-16le');
-const latin1 = new TextDecoder('latin1');
+/** WHATWG 'latin1' is windows-1252: bytes 0x80-0x9F decode as the ANSI code page characters. */
+const ansi = new TextDecoder('latin1');
 
 /** A `size`-byte UTF-16LE field, up to its first NUL character. */
 export function readUtf16Field(r: ByteReader, size: number, field: string): string {
-  const b = r.bytes(size, field);
-  let end = 0;
-  while (end + 1 < b.length && (b[end]! | b[end + 1]!) !== 0) end += 2;
-  return utf16.decode(b.subarray(0, end));
+  return utf16leText(untilNul(r.bytes(size, field), 2));
 }
 
 /** A `size`-byte 8-bit field, up to its first NUL byte. */
 export function readAnsiField(r: ByteReader, size: number, field: string): string {
-  const b = r.bytes(size, field);
-  const nul = b.indexOf(0);
-  return latin1.decode(b.subarray(0, nul < 0 ? b.length : nul));
+  return ansi.decode(untilNul(r.bytes(size, field), 1));
 }
 
 /**
@@ -26,12 +22,7 @@ export function readAnsiField(r: ByteReader, size: number, field: string): strin
  */
 export function utf16Field(s: string, size: number): Uint8Array {
   const out = new Uint8Array(size);
-  const units = Math.min(s.length, size / 2 - 1);
-  for (let i = 0; i < units; i++) {
-    const c = s.charCodeAt(i);
-    out[2 * i] = c & 0xff;
-    out[2 * i + 1] = c >>> 8;
-  }
+  out.set(utf16leBytes(s.slice(0, size / 2 - 1)));
   return out;
 }
 

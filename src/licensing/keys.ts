@@ -20,6 +20,7 @@ import { PAD1, PAD2 } from '../rdpsec/keys.js';
 import { ENCRYPTED_RANDOM_PADDING, MAX_MODULUS_BITS, rsaPublicKeyFromDer } from '../rdpsec/rsa.js';
 import { DecodeError } from '../wire/errors.js';
 import { ByteReader } from '../wire/reader.js';
+import { latin1Bytes } from '../wire/text.js';
 
 /** ClientRandom and ServerRandom (5.1.1). */
 export const LICENSING_RANDOM_SIZE = 32;
@@ -53,7 +54,7 @@ const hash = (alg: 'md5' | 'sha1', ...parts: Uint8Array[]): Uint8Array => {
   return new Uint8Array(h.digest());
 };
 const u32le = (v: number): Uint8Array => Uint8Array.of(v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff);
-const SALTS = ['A', 'BB', 'CCC'].map((s) => Uint8Array.from(s, (c) => c.charCodeAt(0)));
+const SALTS = ['A', 'BB', 'CCC'].map((s) => latin1Bytes(s));
 
 function checkSize(b: Uint8Array, size: number, what: string): void {
   if (b.length !== size) throw new RangeError(`${what} of ${b.length} bytes, expected ${size}`);

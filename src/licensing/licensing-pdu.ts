@@ -4,13 +4,13 @@
 // Enhanced RDP Security without RD licensing) or a Server License Request (the licensing exchange
 // follows). decodeLicensingPdu takes the bytes after the security header (decrypted if SEC_ENCRYPT);
 // decodeLicensingPduWithHeader takes the whole MCS user data when it is not encrypted.
-import { describeCode, type CodeDescription } from '../codes/table.js';
+import type { CodeDescription } from '../codes/table.js';
 import { rdpReader } from '../rdp/common.js';
 import {
   decodeSecurityHeader, SEC, SECURITY_HEADER_SIZE, writeSecurityHeader, type SecurityHeader, type SecurityHeaderKind,
 } from '../rdp/security-header.js';
 import { ByteWriter } from '../wire/writer.js';
-import { LICENSE_ERROR, LICENSE_ERROR_CODES, LICENSE_MSG, ST, STATE_TRANSITIONS } from './codes.js';
+import { LICENSE_ERROR, LICENSE_MSG, ST } from './codes.js';
 import { readLicenseErrorMessage, type LicenseErrorMessage } from './error-message.js';
 import { readServerLicenseRequest, type ServerLicenseRequest } from './license-request.js';
 import { readServerNewLicense, type ServerNewLicense } from './new-license.js';
@@ -121,8 +121,7 @@ export function licensingOutcome(pdu: LicensingPdu): LicensingOutcome {
           summary: `STATUS_VALID_CLIENT: the server issues no licence and licensing is over${transitionOk ? '' : ` (but dwStateTransition is ${e.stateTransition.name}, not ST_NO_TRANSITION)`}`,
         };
       }
-      const code = describeCode(LICENSE_ERROR_CODES, e.dwErrorCode);
-      const transition = describeCode(STATE_TRANSITIONS, e.dwStateTransition);
+      const { errorCode: code, stateTransition: transition } = e;
       const fatal = e.dwStateTransition === ST.TOTAL_ABORT;
       const clientShows = CLIENT_SHOWS[e.dwErrorCode] ?? 'a licensing error with an unknown code';
       return {

@@ -1,5 +1,6 @@
 // T.124 GCC pieces both Conference Create PDUs share ([MS-RDPBCGR] 2.2.1.3, 2.2.1.4; T.124 §8.7,
 // §9.5-9.6): ConnectData, Key, and the UserData SET OF that carries the RDP settings blocks.
+import { latin1, latin1Bytes } from '../wire/text.js';
 import type { PerReader, PerWriter } from './per.js';
 
 /** ConnectData::t124Identifier: {itu-t(0) recommendation(0) t(20) t124(124) version(0) 1}. */
@@ -20,8 +21,6 @@ export const CONNECT_GCC_PDU = {
   conferenceCreateResponse: 1,
   count: 8,
 } as const;
-
-const ascii = (b: Uint8Array): string => String.fromCharCode(...b);
 
 /**
  * ConnectData ::= SEQUENCE { t124Identifier Key, connectPDU OCTET STRING }: checks the key is the
@@ -56,7 +55,7 @@ export function readUserData(p: PerReader, key: string): { bytes: Uint8Array; at
     const keyAt = p.absolute;
     let name: string;
     if (p.index(2, 'userData key') === 0) name = p.objectIdentifier('userData key');
-    else name = ascii(p.octetString('userData key', 4, 255).bytes);
+    else name = latin1(p.octetString('userData key', 4, 255).bytes);
     const value = hasValue ? p.octetString('userData value') : undefined;
     if (name === key && found === undefined) {
       if (!value) throw p.error('INVALID_FIELD', 'userData value', `the "${key}" set has no value`, keyAt);
@@ -69,5 +68,5 @@ export function readUserData(p: PerReader, key: string): { bytes: Uint8Array; at
 
 /** One user data set keyed h221NonStandard `key`, with its value. */
 export function writeUserData(w: PerWriter, key: string, value: Uint8Array): void {
-  w.length(1).bool(true).index(1, 2).octetString(Uint8Array.from(key, (c) => c.charCodeAt(0)), 4, 255).octetString(value);
+  w.length(1).bool(true).index(1, 2).octetString(latin1Bytes(key), 4, 255).octetString(value);
 }

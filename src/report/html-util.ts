@@ -2,6 +2,9 @@
 // the status badge and time formatting.
 import type { Verdict } from '../analyze/verdict.js';
 
+/** time and direction as the text report prints them */
+export { arrowText, ms } from './timeline.js';
+
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /** Escapes text for element content and quoted attribute values (HTML and inline SVG alike). */
@@ -16,13 +19,4 @@ export function clip(text: string, max: number): string {
 
 export function badge(status: Verdict['status']): string {
   return `<span class="badge ${status}">${status.toUpperCase()}</span>`;
-}
-
-/** Relative time as the text report prints it. */
-export function ms(t: number): string {
-  return t < 10 ? `+${t.toFixed(2)}ms` : t < 1000 ? `+${t.toFixed(1)}ms` : `+${(t / 1000).toFixed(3)}s`;
-}
-
-export function arrowText(dir: 'c2s' | 's2c' | undefined): string {
-  return dir === 'c2s' ? 'C→S' : dir === 's2c' ? 'S→C' : '';
 }

@@ -36,7 +36,10 @@ function tsRequestText(t: TsRequestPdu): string {
   if (t.tokenError) parts.push(`token does not decode: ${t.tokenError.reason}`);
   if (r.pubKeyAuth) parts.push('pubKeyAuth');
   if (r.authInfo) parts.push('authInfo (encrypted credentials)');
-  if (r.errorCode !== undefined) parts.push(`errorCode ${describeCode(NTSTATUS, r.errorCode).hex} ${describeCode(NTSTATUS, r.errorCode).name}`);
+  if (r.errorCode !== undefined) {
+    const d = describeCode(NTSTATUS, r.errorCode);
+    parts.push(`errorCode ${d.hex} ${d.name}`);
+  }
   return parts.join(', ');
 }
 

@@ -2,14 +2,15 @@
 import type { TrackerEvent } from '../analyze/events.js';
 import type { Verdict } from '../analyze/verdict.js';
 import { style, type Style } from './style.js';
-import { timeline, type TimelineEntry } from './timeline.js';
-import { tlsSummary } from '../analyze/tls-summary.js';
+import { arrowText, ms, timeline, type TimelineEntry } from './timeline.js';
+import { collectFacts } from '../analyze/facts.js';
+import { tlsSummaryOf } from '../analyze/tls-summary.js';
 import type { CertificateOptions } from '../analyze/certificate.js';
 import { renderTls } from './tls-text.js';
-import { credsspSummary } from '../analyze/credssp-summary.js';
+import { credsspFacts } from '../analyze/credssp-summary.js';
 import { renderCredssp } from './credssp-text.js';
 import { STAGES } from '../analyze/stages.js';
-import { rdpConnectionSummary } from '../analyze/rdp-summary.js';
+import { rdpSummary } from '../analyze/rdp-summary.js';
 import { renderRdp } from './rdp-text.js';
 
 export interface TextOptions {
@@ -20,12 +21,8 @@ export interface TextOptions {
   certificate?: CertificateOptions;
 }
 
-function ms(t: number): string {
-  return t < 10 ? `+${t.toFixed(2)}ms` : t < 1000 ? `+${t.toFixed(1)}ms` : `+${(t / 1000).toFixed(3)}s`;
-}
-
 function arrow(e: TimelineEntry): string {
-  return e.dir === 'c2s' ? 'C→S' : e.dir === 's2c' ? 'S→C' : '   ';
+  return arrowText(e.dir) || '   ';
 }
 
 function line(e: TimelineEntry, s: Style, bytes: boolean): string {
@@ -56,7 +53,7 @@ export function renderVerdict(v: Verdict, s: Style): string[] {
   if (v.evidence.length) {
     out.push(`  ${s.dim('evidence')}`);
     for (const e of v.evidence) {
-      const dir = e.dir === 'c2s' ? 'C→S ' : e.dir === 's2c' ? 'S→C ' : '';
+      const dir = e.dir ? `${arrowText(e.dir)} ` : '';
       const where = [e.packet !== undefined ? `packet ${e.packet}` : '', e.offset !== undefined ? `${dir}byte ${e.offset}` : ''].filter(Boolean).join(', ');
       out.push(`    ${e.basis === 'observed' ? s.cyan('observed') : s.yellow('inferred')}  ${e.text}${where ? s.dim(` [${where}]`) : ''}`);
       if (e.bytes) out.push(`              ${s.dim(e.bytes)}`);
@@ -81,9 +78,11 @@ export function renderVerdict(v: Verdict, s: Style): string[] {
 
 export function renderConnection(title: string, events: readonly TrackerEvent[], verdict: Verdict, opts: TextOptions): string {
   const s = style(opts.color);
-  const tls = tlsSummary(events, opts.certificate);
-  const credssp = credsspSummary(events);
-  const rdp = rdpConnectionSummary(events);
+  // one fold of the events for every summary, as connectionReport() does
+  const f = collectFacts(events);
+  const tls = tlsSummaryOf(f, opts.certificate);
+  const credssp = credsspFacts(f);
+  const rdp = rdpSummary(f);
   const lines = [s.bold(title), ...timeline(events).map((e) => line(e, s, opts.bytes ?? false)), '',
     ...(tls ? renderTls(tls, s) : []), ...(credssp ? renderCredssp(credssp, s) : []), ...(rdp ? renderRdp(rdp, s) : []), ...renderVerdict(verdict, s)];
   return `${lines.join('\n')}\n`;

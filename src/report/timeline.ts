@@ -19,6 +19,16 @@ export interface TimelineEntry {
   level: 'info' | 'warn' | 'error';
 }
 
+/** Time since the connection's first event, as the reports print it: "+1.23ms", "+12.3ms", "+1.234s". */
+export function ms(t: number): string {
+  return t < 10 ? `+${t.toFixed(2)}ms` : t < 1000 ? `+${t.toFixed(1)}ms` : `+${(t / 1000).toFixed(3)}s`;
+}
+
+/** "C→S", "S→C", or '' for an entry without a direction. */
+export function arrowText(dir: 'c2s' | 's2c' | undefined): string {
+  return dir === 'c2s' ? 'C→S' : dir === 's2c' ? 'S→C' : '';
+}
+
 const TCP_TEXT: Record<string, string> = {
   syn: 'SYN (connect started)',
   'syn-ack': 'SYN/ACK: connection accepted',

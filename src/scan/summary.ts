@@ -4,6 +4,7 @@
 import type { Style } from '../report/style.js';
 import { catalogueRow } from '../analyze/catalogue.js';
 import { SCAN_SCHEMA, type NlaState, type ScanResult } from './result.js';
+import { formatTarget } from '../cli/target.js';
 
 export interface ScanSummary {
   schema: typeof SCAN_SCHEMA.summary;
@@ -77,7 +78,7 @@ const TARGET_WIDTH = '255.255.255.255:65535'.length;
 export function renderResultLine(r: ScanResult, st: Style): string {
   const v = r.verdict;
   const paint = v.status === 'ok' ? st.green : v.status === 'failed' ? st.red : st.yellow;
-  const where = r.target.includes(':') ? `[${r.target}]:${r.port}` : `${r.target}:${r.port}`;
+  const where = formatTarget(r.target, r.port);
   const stage = v.failedStage ?? v.lastCompletedStage ?? '-';
   const row = v.row ? `row ${v.row.id}` : '-';
   const expiry = r.tls?.certificate?.findings.includes('expiring-soon') ? st.yellow(` [certificate expires ${r.tls.certificate.notAfter}]`) : '';

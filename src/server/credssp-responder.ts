@@ -5,6 +5,7 @@
 // its own key, takes the TSCredentials and, for HYBRID_EX, sends the Early User Authorization Result.
 // The other behaviours (TlsServerSpec.credssp) reproduce failure-catalogue rows 19-25.
 import { DecodeError } from '../wire/errors.js';
+import { concatBytes } from '../wire/writer.js';
 import { decodeTsRequest, encodeTsRequest, findTsRequestSize, type TsRequest } from '../credssp/ts-request.js';
 import { decodeNtlm } from '../credssp/ntlm.js';
 import { encodeSpnego, OID, tokenKind } from '../credssp/spnego.js';
@@ -65,7 +66,7 @@ type Phase =
   | { at: 'done' };
 
 export class CredsspResponder {
-  private pending = new Uint8Array(0);
+  private pending: Uint8Array = new Uint8Array(0);
   private phase: Phase = { at: 'negotiate' };
   private readonly behaviour: CredsspBehaviour;
 
@@ -95,10 +96,7 @@ export class CredsspResponder {
   /** Client plaintext in; what to do about it out (nothing while a TSRequest is incomplete). */
   receive(bytes: Uint8Array): CredsspAction[] {
     if (this.phase.at === 'done') return [];
-    const joined = new Uint8Array(this.pending.length + bytes.length);
-    joined.set(this.pending);
-    joined.set(bytes, this.pending.length);
-    this.pending = joined;
+    this.pending = concatBytes([this.pending, bytes]);
     if (this.phase.at === 'complete') {
       // kept for takeRest(); unclaimed (no RDP side follows) beyond 1 MiB, dropped
       if (this.pending.length > MAX_UNCLAIMED) this.phase = { at: 'done' };

@@ -2,7 +2,7 @@
 // target information AV pairs (2.2.2.1) and a VERSION (2.2.2.10), sent in a TSRequest.
 import { ByteWriter } from '../wire/writer.js';
 import { utf16leBytes } from '../wire/text.js';
-import { msToFiletime } from '../credssp/ntlm-fields.js';
+import { msToFiletime, NTLM_SIGNATURE } from '../credssp/ntlm-fields.js';
 
 export interface ChallengeSpec {
   nbDomain: string;
@@ -37,7 +37,7 @@ export function encodeNtlmChallenge(s: ChallengeSpec): Uint8Array {
   const target = utf16leBytes(s.nbDomain);
   const info = avPairs(s);
   const w = new ByteWriter(HEADER + target.length + info.length);
-  w.bytes(new TextEncoder().encode('NTLMSSP\0')).u32le(2);
+  w.bytes(NTLM_SIGNATURE).u32le(2);
   w.u16le(target.length).u16le(target.length).u32le(HEADER);
   w.u32le(FLAGS).bytes(s.serverChallenge).bytes(new Uint8Array(8));
   w.u16le(info.length).u16le(info.length).u32le(HEADER + target.length);

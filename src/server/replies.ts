@@ -38,6 +38,11 @@ export function bestProtocol(req: ConnectionRequest): number {
   return [PROTOCOL.HYBRID_EX, PROTOCOL.HYBRID, PROTOCOL.SSL].find((p) => asked & p) ?? PROTOCOL.RDP;
 }
 
+/** A Confirm selecting the best requested protocol, as a healthy server sends it. */
+export function selectBest(req: ConnectionRequest): Uint8Array {
+  return selectProtocol(req, bestProtocol(req));
+}
+
 /** A single protocol bit the client did not request, from RDSTLS upwards (0 once every bit is taken). */
 export function unrequestedProtocol(req: ConnectionRequest): number {
   const asked = requested(req);

@@ -3,13 +3,13 @@
 // scripted way (failure-catalogue rows 19-25; [MS-CSSP] 3.1.5, [MS-RDPBCGR] 2.2.10.2). Steps past the
 // CHALLENGE need credentials: the scenario account (SCENARIO_ACCOUNT in credssp-responder.ts).
 import type { Scenario } from './scenarios.js';
-import { bestProtocol, selectProtocol } from './replies.js';
+import { selectBest } from './replies.js';
 import type { TlsServerSpec } from './tls-certs.js';
 import { describeCode } from '../codes/table.js';
 import { NTSTATUS } from '../codes/ntstatus.js';
 
 const request = { await: 'request' } as const;
-const confirm = { send: (req: Parameters<typeof bestProtocol>[0]) => selectProtocol(req, bestProtocol(req)) } as const;
+const confirm = { send: selectBest } as const;
 
 function credssp(name: string, row: number | null, describe: string, behaviour: NonNullable<TlsServerSpec['credssp']>): Scenario {
   return { name: `credssp-${name}`, row, describe, behaviour: [request, confirm, { tls: { cert: 'ok', credssp: behaviour } }] };

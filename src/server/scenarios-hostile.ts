@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Step } from './script.js';
 import type { Scenario } from './scenarios.js';
-import { bestProtocol, selectProtocol } from './replies.js';
+import { selectBest } from './replies.js';
 import { rdpOnly, sslFirst } from './scenarios-rdp.js';
 import type { RdpFailure } from './rdp-responder.js';
 import type { ConnectionRequest } from '../x224/connection-request.js';
@@ -18,8 +18,7 @@ import { ByteWriter, concatBytes } from '../wire/writer.js';
 
 const request = { await: 'request' } as const;
 const hello = { await: 'client-hello' } as const;
-const best = (req: ConnectionRequest): Uint8Array => selectProtocol(req, bestProtocol(req));
-const confirm = { send: best } as const;
+const confirm = { send: selectBest } as const;
 
 /** 64 bytes that look random but are the same on every run (SHA-256 of a label and a counter), led by 0xa7: no TPKT, no TLS content type. */
 const GARBAGE = concatBytes([0, 1].map((i) => new Uint8Array(createHash('sha256').update(`rdpscope hostile garbage ${i}`).digest())));
@@ -27,7 +26,7 @@ GARBAGE[0] = 0xa7;
 
 /** A Confirm whose TPKT header claims 65535 bytes (RFC 1006 §6: the largest TPKT): 19 arrive, the rest never does. */
 function hugeTpkt(req: ConnectionRequest): Uint8Array {
-  const cc = best(req);
+  const cc = selectBest(req);
   cc[2] = 0xff;
   cc[3] = 0xff;
   return cc;
@@ -78,7 +77,7 @@ function reset(point: ResetPoint, row: number | null, what: string): Scenario {
 }
 
 export const HOSTILE_SCENARIOS: readonly Scenario[] = [
-  hostile('slow-drip', 34, 'sends a correct Confirm one byte per second (19 s for 19 bytes), then the connection sequence as in ok', [request, { send: best, byteEveryMs: 1000 }, { rdp: {} }]),
+  hostile('slow-drip', 34, 'sends a correct Confirm one byte per second (19 s for 19 bytes), then the connection sequence as in ok', [request, { send: selectBest, byteEveryMs: 1000 }, { rdp: {} }]),
   hostile('huge-tpkt', 34, 'answers with a Confirm whose TPKT length says 65535, sends its 19 bytes and stalls, stays open', [request, { send: hugeTpkt }]),
   hostile('huge-tls', null, 'selects a TLS protocol, then answers the ClientHello with a TLS record header claiming 65535 bytes (more than TLS allows) and 16 bytes, stays open', [request, confirm, hello, { send: HUGE_TLS_RECORD }]),
   hostile('huge-tls-handshake', null, 'selects a TLS protocol, then answers the ClientHello with a ServerHello whose handshake length says 16 MiB, and 40 bytes of it, stays open', [request, confirm, hello, { send: HUGE_TLS_MESSAGE }]),

@@ -2,14 +2,14 @@
 // TLS upgrade in a scripted way (failure-catalogue rows 13-17; RFC 8446 §6 alerts).
 import type { Step } from './script.js';
 import type { Scenario } from './scenarios.js';
-import { bestProtocol, selectProtocol } from './replies.js';
+import { selectBest } from './replies.js';
 import { encodeAlert } from '../tls/alert.js';
 import { ALERT_DESCRIPTION } from '../tls/alert.js';
 import { describeCode } from '../codes/table.js';
 import type { CertKind } from './tls-certs.js';
 
 const request = { await: 'request' } as const;
-const confirm = { send: (req: Parameters<typeof bestProtocol>[0]) => selectProtocol(req, bestProtocol(req)) } as const;
+const confirm = { send: selectBest } as const;
 const hello = { await: 'client-hello' } as const;
 const FATAL = 2;
 /** TPKT + X.224 Data carrying an MCS Disconnect Provider Ultimatum, as xrdp sends it in the clear */

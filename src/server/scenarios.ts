@@ -3,7 +3,7 @@
 // CredSSP and RDP connection-sequence scenarios (scenarios-tls.ts, -credssp.ts, -rdp.ts), and the
 // hostile servers (scenarios-hostile.ts).
 import type { Step } from './script.js';
-import { bestProtocol, confirmTo, disconnect, refuseWith, selectProtocol, unrequestedProtocol } from './replies.js';
+import { confirmTo, disconnect, refuseWith, selectBest, selectProtocol, unrequestedProtocol } from './replies.js';
 import { describeFailureCode } from '../x224/codes.js';
 import type { ConnectionRequest } from '../x224/connection-request.js';
 import { TLS_SCENARIOS } from './scenarios-tls.js';
@@ -32,18 +32,15 @@ const SSH_BANNER = ascii('SSH-2.0-OpenSSH_9.6\r\n');
 const TLS_ALERT = Uint8Array.of(0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28);
 const GARBAGE = Uint8Array.of(0xde, 0xad, 0xbe, 0xef, 0x00, 0x13, 0x37, 0x42, 0xff, 0xfe);
 
-/** A Confirm selecting the best requested protocol, as a healthy server sends it. */
-const best = (req: ConnectionRequest): Uint8Array => selectProtocol(req, bestProtocol(req));
-
 /** A Confirm whose RDP_NEG_RSP length field says 9 instead of 8 (2.2.1.2.1 fixes it at 8). */
 function malformed(req: ConnectionRequest): Uint8Array {
-  const cc = best(req);
+  const cc = selectBest(req);
   cc[13] = 9; // TPKT (4) + CC fixed part (7) + type + flags → length, little-endian
   return cc;
 }
 
 /** The first 11 bytes of a 19-byte Confirm: the TPKT header promises more than arrives. */
-const truncated = (req: ConnectionRequest): Uint8Array => best(req).subarray(0, 11);
+const truncated = (req: ConnectionRequest): Uint8Array => selectBest(req).subarray(0, 11);
 
 function negFailure(code: number, row: number, suffix = String(code)): Scenario {
   return {
@@ -73,8 +70,8 @@ export const SCENARIOS: readonly Scenario[] = [
   { name: 'malformed-confirm', row: 11, describe: 'Confirm whose RDP_NEG_RSP length field is 9 instead of 8, stays open', behaviour: [request, { send: malformed }] },
   { name: 'truncated-confirm', row: 11, describe: 'TPKT header claims a 19-byte Confirm, 11 bytes are sent, then FIN', behaviour: [request, { send: truncated }, fin] },
   { name: 'legacy-confirm', row: 12, describe: 'Confirm without negotiation data (pre-RDP 5.2: Standard RDP Security), then the connection sequence as in ok, stays open', behaviour: [request, { send: (req) => confirmTo(req) }, rdpOk] },
-  { name: 'ok', row: null, describe: 'selects the best requested protocol (HYBRID_EX > HYBRID > SSL > RDP), completes TLS with a valid self-signed certificate for localhost and, for HYBRID/HYBRID_EX, NLA for the scenario account (rdpscope), or for RDP Standard RDP Security (128-bit RC4 at CLIENT_COMPATIBLE); then the connection sequence to the Demand Active (Connect Response, user 1007, channel joins, License Error STATUS_VALID_CLIENT), then stays open', behaviour: [request, { send: best }, rdpOk] },
-  { name: 'slow-confirm', row: null, describe: 'like ok, but sends the Confirm one byte every 50 ms', behaviour: [request, { send: best, byteEveryMs: 50 }, rdpOk] },
+  { name: 'ok', row: null, describe: 'selects the best requested protocol (HYBRID_EX > HYBRID > SSL > RDP), completes TLS with a valid self-signed certificate for localhost and, for HYBRID/HYBRID_EX, NLA for the scenario account (rdpscope), or for RDP Standard RDP Security (128-bit RC4 at CLIENT_COMPATIBLE); then the connection sequence to the Demand Active (Connect Response, user 1007, channel joins, License Error STATUS_VALID_CLIENT), then stays open', behaviour: [request, { send: selectBest }, rdpOk] },
+  { name: 'slow-confirm', row: null, describe: 'like ok, but sends the Confirm one byte every 50 ms', behaviour: [request, { send: selectBest, byteEveryMs: 50 }, rdpOk] },
   ...TLS_SCENARIOS,
   ...CREDSSP_SCENARIOS,
   ...RDP_SCENARIOS,

@@ -13,6 +13,13 @@ export function latin1Bytes(s: string): Uint8Array {
   return out;
 }
 
+const UTF16LE = new TextDecoder('utf-16le');
+
+/** UTF-16LE bytes as text (an odd last byte or a lone surrogate decodes as U+FFFD). */
+export function utf16leText(b: Uint8Array): string {
+  return UTF16LE.decode(b);
+}
+
 /** UTF-16LE code units of s (no terminator). */
 export function utf16leBytes(s: string): Uint8Array {
   const out = new Uint8Array(s.length * 2);

@@ -1,6 +1,7 @@
 // The --filter language: parser (precedence, tcpdump's shorthand, errors with positions) and matcher.
 import { describe, expect, it } from 'vitest';
-import { FilterError, allOf, formatFilter, ipBytes, parseFilter, type FilterFlow } from '../../src/capture/filter.js';
+import { FilterError, allOf, formatFilter, parseFilter, type FilterFlow } from '../../src/capture/filter.js';
+import { ipBytes } from '../../src/capture/ip.js';
 
 const flow = (id: number, client: string, cport: number, server: string, sport: number): FilterFlow =>
   ({ id, client: { ip: client, port: cport }, server: { ip: server, port: sport } });

@@ -8,7 +8,7 @@ import { versionName } from '../../tls/versions.js';
 import { bytesIn, type Facts } from '../facts.js';
 import type { Evidence, Finding } from '../verdict.js';
 import type { Rule, RuleResult } from './rule.js';
-import { describeEnd, endedBy, evidence, keysFor } from './rule.js';
+import { describeEnd, endedBy, evidence, keysFor, pduEvidence } from './rule.js';
 
 /** "TLS 1.3, TLS_AES_256_GCM_SHA384, x25519" from the ServerHello (and key exchange). */
 function tlsParameters(f: Facts): string | undefined {
@@ -57,7 +57,7 @@ export const reachedUndecoded: Rule = (f) => {
     ? [{ severity: 'warning', row: 12, text: 'legacy Connection Confirm without negotiation data: the server only speaks Standard RDP Security (pre-RDP 5.2 or negotiation disabled)' }]
     : [];
   const flags = neg?.type === 'response' && neg.flags ? ` (flags ${responseFlags(neg.flags).names.join(', ')})` : '';
-  const ev = [evidence('observed', legacy ? 'legacy Connection Confirm (no RDP_NEG_RSP)' : `server selected ${protocolName(selected)}${flags}`, { ...cc, offset: cc.offset }, cc.head)];
+  const ev = [pduEvidence('observed', legacy ? 'legacy Connection Confirm (no RDP_NEG_RSP)' : `server selected ${protocolName(selected)}${flags}`, cc)];
   const tls = tlsEvidence(f);
   ev.push(...tls.evidence);
   findings.push(...tls.findings);

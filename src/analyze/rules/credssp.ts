@@ -10,7 +10,7 @@ import { credsspFacts, CVE_2018_0886_FIXED_VERSION } from '../credssp-summary.js
 import type { Facts } from '../facts.js';
 import type { Finding } from '../verdict.js';
 import type { Rule } from './rule.js';
-import { describeEnd, endedBy, evidence, keysFor } from './rule.js';
+import { describeEnd, endedBy, evidence, keysFor, pduEvidence } from './rule.js';
 import { deniedByServer } from './tls.js';
 import { certificateWarning } from './beyond.js';
 
@@ -43,7 +43,7 @@ const errorCode: Rule = (f) => {
     } : {}),
     summary: `the server refused the logon: CredSSP errorCode ${d.hex} ${d.name}`,
     cause: d.meaning,
-    evidence: [evidence('observed', `server TSRequest (version ${r.value.request.version}) carries errorCode ${hex32(d.value)} = ${d.name}`, r, r.head)],
+    evidence: [pduEvidence('observed', `server TSRequest (version ${r.value.request.version}) carries errorCode ${hex32(d.value)} = ${d.name}`, r)],
     endedBy: endedBy(f) ?? { who: 'server', how: 'protocol-error', at: r.at },
     findings: credsspFindings(f),
   };
@@ -57,7 +57,7 @@ const earlyUserAuthDenied: Rule = (f) => {
     status: 'failed', failedStage: 'credssp', row: 24,
     summary: 'the server denied the user after authentication: Early User Authorization Result ACCESS_DENIED',
     cause: 'the account authenticated but may not log on remotely (not in Remote Desktop Users, or "Deny log on through Remote Desktop Services")',
-    evidence: [evidence('observed', `Early User Authorization Result ${e.value.value} = ${e.value.name}`, e, e.head)],
+    evidence: [pduEvidence('observed', `Early User Authorization Result ${e.value.value} = ${e.value.name}`, e)],
     endedBy: endedBy(f),
   };
 };
@@ -72,7 +72,7 @@ const noNtlm: Rule = (f) => {
     status: 'failed', failedStage: 'credssp', row: 23,
     summary: `the server answered the NTLM NEGOTIATE without NTLM (${r.value.tokenKind}: ${mechs})`,
     cause: 'NTLM is disabled or restricted on the server ("Network security: Restrict NTLM"), so only Kerberos works: connect by FQDN from a domain-joined client',
-    evidence: [evidence('observed', `server token is ${r.value.tokenKind}, mechanisms: ${mechs}`, r, r.head)],
+    evidence: [pduEvidence('observed', `server token is ${r.value.tokenKind}, mechanisms: ${mechs}`, r)],
     endedBy: endedBy(f),
   };
 };
@@ -113,10 +113,10 @@ const alertInsteadOfTsRequest: Rule = (f) => {
       ? 'NLA authentication failed (wrong password, unknown or restricted account) and the server\'s TLS layer ended the session instead of sending an errorCode'
       : 'CredSSP failed on the server and its TLS layer reported it (NLA provider failure, CredSSP policy mismatch)',
     evidence: [
-      evidence(inferred ? 'inferred' : 'observed', inferred
+      pduEvidence(inferred ? 'inferred' : 'observed', inferred
         ? `the client sent ${n} encrypted CredSSP record${n === 1 ? '' : 's'} (${list.map((r) => ('length' in r.value ? r.value.length : 0)).join(', ')} bytes); the last is ${what}, by its position`
-        : `the client sent ${what}`, last, last.head),
-      evidence('inferred', `the server's next record is ${alert.value.length} bytes, ${alert.value.likely}: a TLS alert where a TSRequest was expected${inferred ? ` (no TLS keys: its contents are not visible; ${keysFor(f)} would settle it)` : ''}`, alert, alert.head),
+        : `the client sent ${what}`, last),
+      pduEvidence('inferred', `the server's next record is ${alert.value.length} bytes, ${alert.value.likely}: a TLS alert where a TSRequest was expected${inferred ? ` (no TLS keys: its contents are not visible; ${keysFor(f)} would settle it)` : ''}`, alert),
     ],
     endedBy: endedBy(f), clientShows: deniedByServer('the server ends the connection during CredSSP; the client sees the socket close'),
   };
@@ -142,9 +142,9 @@ const closedAfterClientMessage: Rule = (f) => {
   if (answered) return undefined;
   const n = list.length;
   const closed = by.how === 'rst' ? 'reset' : 'closed';
-  const sent = evidence(inferred ? 'inferred' : 'observed', inferred
+  const sent = pduEvidence(inferred ? 'inferred' : 'observed', inferred
     ? `the client's CredSSP record number ${n} (encrypted; no TLS keys): ${CLIENT_MESSAGE[n - 1] ?? 'a later CredSSP message'}, by its position; ${keysFor(f)} would settle it`
-    : `client sent ${CLIENT_MESSAGE[n - 1] ?? `CredSSP message number ${n}`}`, last, last.head);
+    : `client sent ${CLIENT_MESSAGE[n - 1] ?? `CredSSP message number ${n}`}`, last);
   const end = evidence('observed', `${describeEnd(by)} with no TSRequest in answer`, f.closes[0]);
   if (n === 1) {
     return {
@@ -157,7 +157,7 @@ const closedAfterClientMessage: Rule = (f) => {
   }
   const what = n === 2 ? 'NTLM AUTHENTICATE' : 'credentials (TSCredentials)';
   const alert = f.tls.encryptedAlerts.find((a) => a.dir === 's2c' && a.stage === 'credssp' && a.at >= last.at);
-  const tlsEnd = alert ? [evidence('inferred', `the server's last record is ${alert.value.length} bytes, ${alert.value.likely}: it ended TLS (close_notify or an alert; encrypted) before closing TCP`, alert, alert.head)] : [];
+  const tlsEnd = alert ? [pduEvidence('inferred', `the server's last record is ${alert.value.length} bytes, ${alert.value.likely}: it ended TLS (close_notify or an alert; encrypted) before closing TCP`, alert)] : [];
   return {
     status: 'failed', failedStage: 'credssp', row: 20,
     summary: `the server ${closed} the connection after the client's ${what}, without a CredSSP errorCode: most likely the logon was refused`,
@@ -183,7 +183,7 @@ const pubKeyAuthRejected: Rule = (f) => {
       ? 'a TLS-intercepting device (TLS inspection, a proxy or a man in the middle) answers with its own certificate; the credentials were not sent'
       : 'the answer does not come from the party that took the NTLM AUTHENTICATE (a relaying middlebox) or was altered; the credentials were not sent',
     evidence: [
-      ...(reply ? [evidence('observed', `server TSRequest (version ${reply.value.request.version}) carries a ${reply.value.request.pubKeyAuth!.length}-byte pubKeyAuth`, reply, reply.head)] : []),
+      ...(reply ? [pduEvidence('observed', `server TSRequest (version ${reply.value.request.version}) carries a ${reply.value.request.pubKeyAuth!.length}-byte pubKeyAuth`, reply)] : []),
       evidence('observed', `CredSSP v${c.version} check (${c.method}): ${c.detail}`, c),
     ],
     endedBy: endedBy(f),
@@ -203,11 +203,11 @@ const logonAccepted: Rule = (f) => {
   const creds = f.credssp.requests.find((r) => r.dir === 'c2s' && r.value.request.authInfo);
   const eua = f.credssp.earlyUserAuth;
   const ev = [
-    ...(auth ? [evidence('observed', `client sent the NTLM AUTHENTICATE for ${who} with pubKeyAuth`, auth, auth.head)] : []),
+    ...(auth ? [pduEvidence('observed', `client sent the NTLM AUTHENTICATE for ${who} with pubKeyAuth`, auth)] : []),
     evidence('observed', `CredSSP v${c.version} (${c.method}): ${c.detail}`, c),
   ];
-  if (creds) ev.push(evidence('observed', 'client sent the sealed credentials (TSCredentials)', creds, creds.head));
-  if (eua) ev.push(evidence('observed', `Early User Authorization Result ${eua.value.value} = ${eua.value.name}`, eua, eua.head));
+  if (creds) ev.push(pduEvidence('observed', 'client sent the sealed credentials (TSCredentials)', creds));
+  if (eua) ev.push(pduEvidence('observed', `Early User Authorization Result ${eua.value.value} = ${eua.value.name}`, eua));
   const next = !creds ? '; credentials not delegated (--delegate sends them and continues)'
     : eua ? `; credentials delegated, Early User Authorization ${eua.value.name}` : '; credentials delegated';
   return {
@@ -231,7 +231,7 @@ const challengeReceived: Rule = (f) => {
   return {
     status: 'ok',
     summary: `NLA: the server answered the NTLM NEGOTIATE with a CHALLENGE (CredSSP v${s.serverVersion}${who ? `, ${who}` : ''}${n.productVersion ? `, Windows ${n.productVersion}` : ''}); no credentials given, the probe stopped there`,
-    evidence: [evidence('observed', `NTLM CHALLENGE: target ${n.targetName ?? '-'}, DNS ${n.dnsComputerName ?? '-'} in ${n.dnsDomainName ?? '-'}${n.serverTime ? `, server time ${n.serverTime}` : ''}${skew}`, ch, ch.head)],
+    evidence: [pduEvidence('observed', `NTLM CHALLENGE: target ${n.targetName ?? '-'}, DNS ${n.dnsComputerName ?? '-'} in ${n.dnsDomainName ?? '-'}${n.serverTime ? `, server time ${n.serverTime}` : ''}${skew}`, ch)],
     endedBy: endedBy(f),
     findings: credsspFindings(f),
     ...certificateWarning(f),

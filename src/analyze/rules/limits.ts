@@ -6,12 +6,12 @@ import type { Facts } from '../facts.js';
 import type { DecodeErrorInfo } from '../../wire/errors.js';
 import { DEFAULT_LIMITS, type LimitName } from '../../limits.js';
 import type { Rule } from './rule.js';
-import { describeEnd, endedBy, evidence } from './rule.js';
+import { describeEnd, endedBy, errorEvidence, evidence, pduEvidence } from './rule.js';
 
 const CAUSE = 'a broken or hostile server, or a middlebox corrupting the stream: no RDP server needs this; rdpscope stops following the stream instead of buffering what it claims';
 
 /** The configurable bound (src/limits.ts) a LIMIT_EXCEEDED error comes from; none for protocol facts. */
-export function limitOf(x: DecodeErrorInfo): LimitName | undefined {
+function limitOf(x: DecodeErrorInfo): LimitName | undefined {
   if (x.pdu === 'stream') return 'pending-bytes';
   if (x.pdu === 'TLS handshake' && x.field === 'length') return 'handshake-message-bytes';
   if (x.pdu === 'TLS record' && x.field === 'records before the handshake completed') return 'handshake-records';
@@ -40,7 +40,7 @@ export const serverLimit: Rule = (f: Facts) => {
     status: 'failed', failedStage: err.stage,
     summary: `the server's ${x.pdu} exceeds a limit: ${x.field} at byte ${x.offset}: ${x.reason}`,
     cause: causeOf(f, limit),
-    evidence: [evidence('observed', `${x.pdu}: ${x.field} at byte ${x.offset} (${x.layer}): ${x.reason} (LIMIT_EXCEEDED)`, { ...err, offset: x.offset }, err.head)],
+    evidence: [errorEvidence('observed', `${x.pdu}: ${x.field} at byte ${x.offset} (${x.layer}): ${x.reason} (LIMIT_EXCEEDED)`, err)],
     endedBy: endedBy(f) ?? { who: 'server', how: 'protocol-error', at: err.at },
     ...(limit ? { remedy: [raise(limit, f.limits[limit])] } : {}),
   };
@@ -61,7 +61,7 @@ export const endlessCredssp: Rule = (f: Facts) => {
     summary: `CredSSP does not end: the server sent more than ${rounds} TSRequests`,
     cause: causeOf(f, 'credssp-rounds'),
     evidence: [
-      evidence('observed', `server TSRequest ${rounds + 1} (beyond the ${rounds}-round limit, credssp-rounds)`, last, last.head),
+      pduEvidence('observed', `server TSRequest ${rounds + 1} (beyond the ${rounds}-round limit, credssp-rounds)`, last),
       evidence('observed', describeEnd(by), f.end ?? f.closes[0]),
     ],
     endedBy: by ?? { who: 'server', how: 'protocol-error', at: last.at },

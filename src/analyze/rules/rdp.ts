@@ -10,12 +10,13 @@ import type { PduEvent } from '../events.js';
 import type { StageName } from '../stages.js';
 import type { ClientShows, Finding } from '../verdict.js';
 import type { Rule, RuleResult } from './rule.js';
-import { describeEnd, endedBy, evidence } from './rule.js';
+import { describeEnd, endedBy, evidence, pduEvidence } from './rule.js';
 import { deniedByServer } from './tls.js';
 import { certificateWarning } from './beyond.js';
 import { credsspFindings } from './credssp.js';
 import { rdpSummary } from '../rdp-summary.js';
 import { ENCRYPTION_LEVEL, ENCRYPTION_METHOD } from '../../rdp/security-header.js';
+import { RDP_PDU } from '../stages/rdp-common.js';
 
 const after = (f: Facts): boolean => f.rdp.all.length > 0;
 const serverClosed = (f: Facts) => {
@@ -23,11 +24,17 @@ const serverClosed = (f: Facts) => {
   return by?.who === 'server' ? by : undefined;
 };
 const lastClient = (f: Facts): PduEvent | undefined => f.rdp.all.filter((e) => e.dir === 'c2s').at(-1);
-const ev = (e: PduEvent, text: string) => evidence('observed', text, e, e.head);
+const ev = (e: PduEvent, text: string) => pduEvidence('observed', text, e);
+/** A PDU's name without its layer: "Connect Initial", "Client Info". */
+const shortName = (e: PduEvent): string => e.name.replace(/^(MCS|RDP) /, '');
+/** A legacy Connection Confirm (no negotiation data): the server speaks only Standard RDP Security (row 12). */
+const legacyConfirm = (f: Facts): boolean => !!f.cc && !f.cc.value.negotiation;
+/** The row of a verdict that is otherwise OK: 12 for a legacy server, else 17 when the certificate warns. */
+const okRow = (f: Facts): Pick<RuleResult, 'row' | 'clientShows'> => (legacyConfirm(f) ? { row: 12 } : certificateWarning(f));
 
 /** Row 28 and friends: what the Server Security Data says about Standard RDP Security. */
 export function rdpFindings(f: Facts): Finding[] {
-  const legacy: Finding[] = f.cc && !f.cc.value.negotiation
+  const legacy: Finding[] = legacyConfirm(f)
     ? [{ severity: 'warning', row: 12, text: 'legacy Connection Confirm without negotiation data: the server only speaks Standard RDP Security (pre-RDP 5.2 or negotiation disabled)' }]
     : [];
   return [...legacy, ...securityFindings(f)];
@@ -64,7 +71,7 @@ const setErrorInfo: Rule = (f) => {
     cause: s.value.error.meaning,
     evidence: [
       ev(s, `server Set Error Info errorInfo ${hex32(code)} = ${s.value.error.name}${s.value.decrypted ? ' (decrypted)' : ''}`),
-      ...(f.rdp.dpu ? [ev(f.rdp.dpu, `then MCS Disconnect Provider Ultimatum (${(f.rdp.dpu.value as { reasonName: string }).reasonName})`)] : []),
+      ...(f.rdp.dpu ? [ev(f.rdp.dpu, `then MCS Disconnect Provider Ultimatum (${f.rdp.dpu.value.reasonName})`)] : []),
       evidence('observed', describeEnd(by), f.closes[0]),
     ],
     endedBy: by, clientShows: errInfoShows(code), findings: rdpFindings(f),
@@ -75,11 +82,11 @@ const setErrorInfo: Rule = (f) => {
 const disconnectUltimatum: Rule = (f) => {
   const d = f.rdp.dpu;
   if (!d || d.dir !== 's2c' || d.stage === 'active') return undefined;
-  const reason = (d.value as { reason: number; reasonName: string });
+  const reason = d.value;
   if (!f.rdp.connectResponse) return closedAfterConnectInitial(f);
   const code = describeCode(CLIENT_DISCONNECT, 0x3);
   const before = f.rdp.all.filter((e) => e.dir === 'c2s' && e.at <= d.at).at(-1);
-  const label = !before ? '' : before.name === 'RDP encrypted PDU' ? `encrypted ${(before.value as { what: string }).what.replace(/^RDP /, '')}` : before.name.replace(/^(MCS|RDP) /, '');
+  const label = !before ? '' : before.name === RDP_PDU.encrypted ? `encrypted ${(before.value as { what: string }).what.replace(/^RDP /, '')}` : shortName(before);
   return {
     status: 'failed', failedStage: d.stage, row: 33,
     summary: `the server disconnected with an MCS Disconnect Provider Ultimatum (${reason.reasonName}) during ${d.stage}${before ? `, after the client's ${label}` : ''}`,
@@ -122,7 +129,7 @@ function closedAfterConnectInitial(f: Facts): RuleResult | undefined {
     cause: 'the server refused the client data: an encryption or FIPS mismatch (the client\'s encryption methods against the server\'s level), or values it does not accept',
     evidence: [
       ev(ci, `client MCS Connect Initial: ${ci.value.clientData.core?.versionName ?? 'client'}${methods !== undefined ? `, encryption methods 0x${methods.toString(16)}` : ''}, ${ci.value.clientData.network?.channels.length ?? 0} static channels`),
-      ...(f.rdp.dpu ? [ev(f.rdp.dpu, `MCS Disconnect Provider Ultimatum (${(f.rdp.dpu.value as { reasonName: string }).reasonName}) instead of a Connect Response`)] : []),
+      ...(f.rdp.dpu ? [ev(f.rdp.dpu, `MCS Disconnect Provider Ultimatum (${f.rdp.dpu.value.reasonName}) instead of a Connect Response`)] : []),
       evidence('observed', `${describeEnd(by)} with no Connect Response`, f.closes[0]),
     ],
     endedBy: by, clientShows: shows, findings: rdpFindings(f),
@@ -187,7 +194,7 @@ const closedInSequence: Rule = (f) => {
   const encrypted = f.rdp.encrypted.some((e) => e.dir === 'c2s' && last && e.at >= last.at);
   return {
     status: 'failed', failedStage: place.stage, ...(place.row ? { row: place.row } : {}),
-    summary: `the server ${by.how === 'rst' ? 'reset' : 'closed'} the connection during ${place.stage}${last ? ` after the client's ${last.name.replace(/^(MCS|RDP) /, '')}` : ''}, without Set Error Info`,
+    summary: `the server ${by.how === 'rst' ? 'reset' : 'closed'} the connection during ${place.stage}${last ? ` after the client's ${shortName(last)}` : ''}, without Set Error Info`,
     cause: place.why,
     evidence: [
       ...(last ? [ev(last, `the client's last PDU: ${last.name}${encrypted ? ' (encrypted; no keys)' : ''}`)] : []),
@@ -206,7 +213,7 @@ const stalledInSequence: Rule = (f) => {
   if (!last || (srv && srv.at > last.at)) return undefined;
   return {
     status: 'failed', failedStage: f.stage, row: 34,
-    summary: `the server stopped answering in ${f.stage}: no reply to the client's ${last.name.replace(/^(MCS|RDP) /, '')}`,
+    summary: `the server stopped answering in ${f.stage}: no reply to the client's ${shortName(last)}`,
     cause: 'an overloaded or hung server (session broker, licensing or logon service), or a middlebox holding the connection',
     evidence: [ev(last, `the client's last PDU: ${last.name}`), evidence('observed', describeEnd(endedBy(f)), f.end)],
     endedBy: endedBy(f), findings: rdpFindings(f),
@@ -234,7 +241,7 @@ const sequenceComplete: Rule = (f) => {
   const by = endedBy(f);
   const ending = [
     ...f.rdp.setErrorInfo.filter((e) => e.stage === 'active').map((e) => ev(e, `the session ended with Set Error Info ${hex32(e.value.errorInfo)} ${e.value.error.name}`)),
-    ...(f.rdp.dpu && f.rdp.dpu.stage === 'active' ? [ev(f.rdp.dpu, `the session ended with an MCS Disconnect Provider Ultimatum (${(f.rdp.dpu.value as { reasonName: string }).reasonName})`)] : []),
+    ...(f.rdp.dpu && f.rdp.dpu.stage === 'active' ? [ev(f.rdp.dpu, `the session ended with an MCS Disconnect Provider Ultimatum (${f.rdp.dpu.value.reasonName})`)] : []),
   ];
   return {
     status: 'ok',
@@ -252,7 +259,7 @@ const sequenceComplete: Rule = (f) => {
     ],
     endedBy: by,
     findings: [...rdpFindings(f), ...credsspFindings(f)],
-    ...(f.cc && !f.cc.value.negotiation ? { row: 12 } : certificateWarning(f)),
+    ...okRow(f),
   };
 };
 
@@ -267,12 +274,12 @@ const capturedSoFar: Rule = (f) => {
   const srv = lastServer(f)!;
   return {
     status: 'ok',
-    summary: `the connection sequence went well as far as the capture goes: the last server PDU is the ${srv.name.replace(/^(MCS|RDP) /, '')}; the capture ends in ${f.stage}`,
+    summary: `the connection sequence went well as far as the capture goes: the last server PDU is the ${shortName(srv)}; the capture ends in ${f.stage}`,
     evidence: [ev(cr, 'MCS Connect Response rt-successful'), ...(srv !== cr ? [ev(srv, `last server PDU: ${srv.name}`)] : []), evidence('observed', describeEnd(by), f.end ?? f.gaps[0])],
     endedBy: by,
     findings: [...rdpFindings(f), { severity: 'info', row: 35, text: `the capture ends in ${f.stage}: what came after is not known` }],
-    ...(f.cc && !f.cc.value.negotiation ? { row: 12 } : certificateWarning(f)),
+    ...okRow(f),
   };
 };
 
-export const rdpRules: Rule[] = [setErrorInfo, disconnectUltimatum, conferenceRejected, (f) => closedAfterConnectInitial(f), channelRefused, licensingError, closedInSequence, stalledInSequence, sequenceComplete, capturedSoFar];
+export const rdpRules: Rule[] = [setErrorInfo, disconnectUltimatum, conferenceRejected, closedAfterConnectInitial, channelRefused, licensingError, closedInSequence, stalledInSequence, sequenceComplete, capturedSoFar];

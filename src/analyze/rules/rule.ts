@@ -38,6 +38,16 @@ export function evidence(basis: Evidence['basis'], text: string, e?: Located, by
   return ev;
 }
 
+/** Evidence pinned to a PDU (any event with its first bytes), with those bytes. */
+export function pduEvidence(basis: Evidence['basis'], text: string, e: Located & { head: string }): Evidence {
+  return evidence(basis, text, e, e.head);
+}
+
+/** Evidence pinned to a decode error: at the failing byte (the error's offset), with the PDU's first bytes. */
+export function errorEvidence(basis: Evidence['basis'], text: string, e: Extract<TrackerEvent, { type: 'decode-error' }>): Evidence {
+  return evidence(basis, text, { at: e.at, packet: e.packet, dir: e.dir, offset: e.error.offset }, e.head);
+}
+
 /**
  * The keys that would show what a capture without TLS plaintext only lets us infer: the key log
  * line of this connection's client random (enough of it to find the line), or for RSA key

@@ -11,7 +11,7 @@ import type { Facts } from '../facts.js';
 import { bytesIn } from '../facts.js';
 import type { ClientShows, Evidence } from '../verdict.js';
 import type { Rule, RuleResult } from './rule.js';
-import { describeEnd, endedBy, evidence, keysFor } from './rule.js';
+import { describeEnd, endedBy, errorEvidence, evidence, keysFor, pduEvidence } from './rule.js';
 import { sniffReply } from './sniff.js';
 
 const ALERT = { closeNotify: 0, handshakeFailure: 40, protocolVersion: 70, insufficientSecurity: 71, internalError: 80, userCanceled: 90 } as const;
@@ -41,7 +41,7 @@ export function describeOffer(ch: ClientHello): string {
 function helloEvidence(f: Facts): Evidence[] {
   const ch = f.tls.clientHello;
   if (!ch) return [];
-  return [evidence('observed', `client sent a ClientHello offering ${describeOffer(ch.value)}`, ch, ch.head)];
+  return [pduEvidence('observed', `client sent a ClientHello offering ${describeOffer(ch.value)}`, ch)];
 }
 
 function suiteList(ch: PduEvent<ClientHello> | undefined, max = 12): string {
@@ -64,7 +64,7 @@ const notTls: Rule = (f) => {
       status: 'failed', failedStage: 'tls',
       summary: `the server's TLS stream breaks after its ServerHello: ${err.error.field} at byte ${err.error.offset}: ${err.error.reason}`,
       cause: 'the server (or a middlebox) corrupts the TLS handshake: bytes that are not a TLS record follow the ServerHello',
-      evidence: [...helloEvidence(f), evidence('observed', `server bytes after the ServerHello are not a TLS record: ${err.error.field} at byte ${err.error.offset}: ${err.error.reason}`, { ...err, offset: err.error.offset }, err.head)],
+      evidence: [...helloEvidence(f), errorEvidence('observed', `server bytes after the ServerHello are not a TLS record: ${err.error.field} at byte ${err.error.offset}: ${err.error.reason}`, err)],
       endedBy: endedBy(f) ?? { who: 'server', how: 'protocol-error', at: err.at },
     };
   }
@@ -74,7 +74,7 @@ const notTls: Rule = (f) => {
     status: 'failed', failedStage: 'tls', row: 11,
     summary: `the server selected ${sel} in its Confirm but answered the ClientHello with ${looks}, not TLS`,
     cause: 'the server (or a middlebox rewriting the Confirm) claims a TLS-based protocol it does not speak',
-    evidence: [...helloEvidence(f), evidence('observed', `server bytes are not a TLS record: ${err.error.reason}`, { ...err, offset: err.error.offset }, err.head)],
+    evidence: [...helloEvidence(f), errorEvidence('observed', `server bytes are not a TLS record: ${err.error.reason}`, err)],
     endedBy: endedBy(f) ?? { who: 'server', how: 'protocol-error', at: err.at },
   };
 };
@@ -85,7 +85,7 @@ const clientAlert: Rule = (f) => {
   if (!a) return undefined;
   const cert = CERTIFICATE_ALERTS.has(a.value.description);
   const text = `client sent TLS alert ${a.value.levelName} ${a.value.name} (${a.value.description}): ${a.value.meaning}`;
-  const ev = [...helloEvidence(f), evidence('observed', text, a, a.head)];
+  const ev = [...helloEvidence(f), pduEvidence('observed', text, a)];
   const leaf = f.tls.check?.report.chain[0];
   if (cert && leaf) ev.push(evidence('observed', `the certificate the client refused: ${leaf.subject}, issued by ${leaf.issuer}, valid ${leaf.notBefore} to ${leaf.notAfter}`));
   return {
@@ -112,7 +112,7 @@ const clientRejectedEncrypted: Rule = (f) => {
   if (after.length > 0) return undefined; // the client used the connection before closing it
   const done = tlsDone(f);
   const ev = [...helloEvidence(f),
-    evidence('observed', `client sent a ${a.value.length}-byte encrypted record that is ${a.value.likely} ${done ? 'right after the handshake completed' : 'instead of its Finished'}, then ${describeEnd(by)}`, a, a.head),
+    pduEvidence('observed', `client sent a ${a.value.length}-byte encrypted record that is ${a.value.likely} ${done ? 'right after the handshake completed' : 'instead of its Finished'}, then ${describeEnd(by)}`, a),
     evidence('inferred', done
       ? 'a client that ends a fresh TLS session before sending anything has refused it; FreeRDP and mstsc check the certificate after the handshake and close with close_notify when they reject it'
       : `an alert in place of the client Finished means the client refused the server's handshake, most often its certificate; ${keysFor(f)} would show the alert`),
@@ -134,7 +134,7 @@ const clientLeftBeforeTls: Rule = (f) => {
   const sel = f.cc?.value.negotiation?.type === 'response' ? protocolName(f.cc.value.negotiation.selectedProtocol) : 'TLS';
   const ev = [evidence('observed', `${describeEnd(endedBy(f))} right after the Confirm, without sending a ClientHello`, first)];
   const a = f.tls.alerts.find((x) => x.dir === 's2c');
-  if (a) ev.push(evidence('observed', `the server then sent TLS alert ${a.value.name} (${a.value.description}), its TLS layer's reaction to the close`, a, a.head));
+  if (a) ev.push(pduEvidence('observed', `the server then sent TLS alert ${a.value.name} (${a.value.description}), its TLS layer's reaction to the close`, a));
   return {
     status: 'undetermined', summary: `X.224 negotiation succeeded (selected ${sel}); the client closed before starting TLS`,
     evidence: ev, endedBy: endedBy(f),
@@ -164,7 +164,7 @@ const clientNotTls: Rule = (f) => {
     status: 'failed', failedStage: 'tls',
     summary: `the server selected ${sel}, but the client sent ${sniffReply(err.head)} instead of a TLS ClientHello`,
     cause: 'the client ignores the negotiated protocol (a broken client or a middlebox rewriting the Confirm)',
-    evidence: [evidence('observed', `client bytes after the Confirm are not TLS: ${err.error.reason}`, { ...err, offset: err.error.offset }, err.head)],
+    evidence: [errorEvidence('observed', `client bytes after the Confirm are not TLS: ${err.error.reason}`, err)],
     endedBy: endedBy(f) ?? { who: 'client', how: 'protocol-error', at: err.at },
   };
 };
@@ -176,11 +176,11 @@ const serverAlert: Rule = (f) => {
   if (!a || (tlsDone(f) && f.tls.serverHello && a.at > f.tls.serverHello.at)) return undefined;
   const d = a.value.description;
   const ch = f.tls.clientHello;
-  const ev = [...helloEvidence(f), evidence('observed', `server sent TLS alert ${a.value.levelName} ${a.value.name} (${d}): ${a.value.meaning}`, a, a.head)];
+  const ev = [...helloEvidence(f), pduEvidence('observed', `server sent TLS alert ${a.value.levelName} ${a.value.name} (${d}): ${a.value.meaning}`, a)];
   const by = endedBy(f);
   if (by) ev.push(evidence('observed', describeEnd(by), f.closes[0]));
   const after = f.decodeErrors.find((e) => e.stage === 'tls' && e.dir === 's2c' && e.phase === 'framing' && e.error.offset > a.offset);
-  if (after) ev.push(evidence('observed', `after the alert the server sent ${sniffReply(after.head)}`, { ...after, offset: after.error.offset }, after.head));
+  if (after) ev.push(errorEvidence('observed', `after the alert the server sent ${sniffReply(after.head)}`, after));
   // the server ended the handshake with its alert, whoever closed the socket first
   const ended = by?.who === 'server' ? by : { who: 'server' as const, how: 'tls-alert' as const, at: a.at, ...(a.packet === undefined ? {} : { packet: a.packet }) };
   const base = { status: 'failed' as const, failedStage: 'tls' as const, evidence: ev, endedBy: ended };
@@ -211,8 +211,8 @@ const serverClosed: Rule = (f) => {
   const sh = f.tls.serverHello;
   const cut = f.decodeErrors.find((e) => e.stage === 'tls' && e.dir === 's2c' && e.error.code === 'NOT_ENOUGH_BYTES');
   const ev = [...helloEvidence(f)];
-  if (sh) ev.push(evidence('observed', `server answered with ${versionName(sh.value.version)} ${cipherSuiteName(sh.value.cipherSuite)}`, sh, sh.head));
-  if (cut) ev.push(evidence('observed', `the server's last TLS record was cut short: ${cut.error.reason}`, { ...cut, offset: cut.error.offset }, cut.head));
+  if (sh) ev.push(pduEvidence('observed', `server answered with ${versionName(sh.value.version)} ${cipherSuiteName(sh.value.cipherSuite)}`, sh));
+  if (cut) ev.push(errorEvidence('observed', `the server's last TLS record was cut short: ${cut.error.reason}`, cut));
   ev.push(evidence('observed', `${describeEnd(by)} ${sh ? 'during the TLS handshake' : 'after the ClientHello'}, with no TLS alert`, f.closes[0]));
   ev.push(evidence('inferred', sh
     ? 'a close without an alert after the ServerHello means the server\'s TLS layer gave up (key or certificate failure) or a middlebox cut the connection'

@@ -5,7 +5,7 @@ import type { Facts } from '../facts.js';
 import { bytesIn } from '../facts.js';
 import type { Finding } from '../verdict.js';
 import type { Rule } from './rule.js';
-import { describeEnd, endedBy, evidence } from './rule.js';
+import { describeEnd, endedBy, errorEvidence, evidence, pduEvidence } from './rule.js';
 import { sniffReply } from './sniff.js';
 
 const FAILURE_ROW: Record<number, number> = { 5: 7, 1: 8, 2: 9, 3: 10 };
@@ -17,7 +17,7 @@ function requestEvidence(f: Facts) {
   const text = req
     ? `client requested ${protocolSet(req.requestedProtocols).names.join('|')} (${hex32(req.requestedProtocols)})`
     : 'client sent a Connection Request without RDP_NEG_REQ (Standard RDP Security only)';
-  return [evidence('observed', text, { ...cr, offset: cr.offset }, cr.head)];
+  return [pduEvidence('observed', text, cr)];
 }
 
 /** The server's reply did not decode: not TPKT at all (row 5) or a malformed Confirm (row 11). */
@@ -25,7 +25,6 @@ const badReply: Rule = (f) => {
   const err = f.decodeErrors.find((e) => e.stage === 'x224' && e.dir === 's2c');
   // what the server sent after a decoded Confirm does not change what the Confirm said
   if (!err || (f.cc && f.cc.at <= err.at)) return undefined;
-  const where = { ...err, offset: err.error.offset };
   const cutConfirm = err.error.code === 'NOT_ENOUGH_BYTES' && /^03 00 .. .. .. d/.test(err.head);
   // a PDU still incomplete at the timeout was not cut by a close: noConfirm reports the stall
   if (err.error.code === 'NOT_ENOUGH_BYTES' && endedBy(f)?.how === 'timeout') return undefined;
@@ -35,7 +34,7 @@ const badReply: Rule = (f) => {
       status: 'failed', failedStage: 'x224', row: 5,
       summary: `the reply to the Connection Request is not RDP: it looks like ${looks}`,
       cause: 'another service answers on this port, or a proxy/middlebox speaks something else',
-      evidence: [...requestEvidence(f), evidence('observed', `server sent ${looks}: ${err.error.reason}`, where, err.head)],
+      evidence: [...requestEvidence(f), errorEvidence('observed', `server sent ${looks}: ${err.error.reason}`, err)],
       endedBy: endedBy(f) ?? { who: 'server', how: 'protocol-error', at: err.at },
     };
   }
@@ -45,7 +44,7 @@ const badReply: Rule = (f) => {
       ? `the server closed in the middle of its Connection Confirm: ${err.error.reason}`
       : `malformed Connection Confirm: ${err.error.field}: ${err.error.reason}`,
     cause: 'the server or a middlebox sent a Confirm that does not follow MS-RDPBCGR 2.2.1.2',
-    evidence: [...requestEvidence(f), evidence('observed', `${err.error.pdu}: ${err.error.field} at byte ${err.error.offset}: ${err.error.reason}`, where, err.head)],
+    evidence: [...requestEvidence(f), errorEvidence('observed', `${err.error.pdu}: ${err.error.field} at byte ${err.error.offset}: ${err.error.reason}`, err)],
     endedBy: endedBy(f) ?? { who: 'server', how: 'protocol-error', at: err.at },
   };
 };
@@ -60,7 +59,7 @@ const negotiationFailure: Rule = (f) => {
     cause: d.meaning,
     evidence: [
       ...requestEvidence(f),
-      evidence('observed', `Connection Confirm carries RDP_NEG_FAILURE failureCode ${neg.failureCode} = ${d.name}`, { ...f.cc, offset: f.cc.offset }, f.cc.head),
+      pduEvidence('observed', `Connection Confirm carries RDP_NEG_FAILURE failureCode ${neg.failureCode} = ${d.name}`, f.cc),
     ],
     endedBy: { who: 'server', how: 'negotiation-failure', at: f.cc.at, ...(f.cc.packet ? { packet: f.cc.packet } : {}) },
   };
@@ -73,7 +72,7 @@ const disconnectRequest: Rule = (f) => {
     status: 'failed', failedStage: 'x224', row: 4,
     summary: `the server refused the connection with an X.224 Disconnect Request (reason ${dr.value.reason})`,
     cause: 'the server (or a middlebox in front of it) will not accept this connection',
-    evidence: [...requestEvidence(f), evidence('observed', `X.224 Disconnect Request, reason ${dr.value.reason}, instead of a Connection Confirm`, { ...dr, offset: dr.offset }, dr.head)],
+    evidence: [...requestEvidence(f), pduEvidence('observed', `X.224 Disconnect Request, reason ${dr.value.reason}, instead of a Connection Confirm`, dr)],
     endedBy: { who: 'server', how: 'disconnect-request', at: dr.at, ...(dr.packet ? { packet: dr.packet } : {}) },
   };
 };
@@ -99,7 +98,7 @@ const unrequestedProtocol: Rule = (f) => {
     status: 'failed', failedStage: 'x224', row: 11,
     summary: text,
     cause: 'the server ignores the client\'s protocol list (xrdp with security_layer=rdp answers this way instead of SSL_NOT_ALLOWED_BY_SERVER)',
-    evidence: [...requestEvidence(f), evidence('observed', text, { ...f.cc!, offset: f.cc!.offset }, f.cc!.head)],
+    evidence: [...requestEvidence(f), pduEvidence('observed', text, f.cc!)],
     endedBy: endedBy(f),
   };
 };
@@ -157,7 +156,7 @@ const noRequest: Rule = (f) => {
   return {
     status: 'undetermined', row: mid ? 35 : undefined,
     summary: mid ? 'the capture starts in the middle of this connection' : 'the client did not start with an X.224 Connection Request',
-    evidence: [evidence('observed', `client bytes: ${err.error.reason}`, { ...err, offset: err.error.offset }, err.head)],
+    evidence: [errorEvidence('observed', `client bytes: ${err.error.reason}`, err)],
     endedBy: endedBy(f),
   };
 };

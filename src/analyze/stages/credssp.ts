@@ -1,16 +1,16 @@
 // CredSSP stage on the inner lane (TLS plaintext): TSRequests carrying NTLM or SPNEGO tokens
 // ([MS-CSSP] 2.2.1, 3.1.5), then for HYBRID_EX the 4-byte Early User Authorization Result
 // ([MS-RDPBCGR] 2.2.10.2), then MCS. On the wire lane the TLS transport keeps counting records.
-import { hexPreview } from '../../wire/hex.js';
 import { DecodeError, type DecodeErrorInfo } from '../../wire/errors.js';
+import { hexN } from '../../wire/hex.js';
 import { PROTOCOL } from '../../x224/codes.js';
 import { decodeTsRequest, findTsRequestSize, type TsRequest } from '../../credssp/ts-request.js';
 import { decodeSpnego, tokenKind, type SpnegoToken } from '../../credssp/spnego.js';
 import { decodeNtlm, type NtlmAuthenticate, type NtlmChallenge, type NtlmNegotiate } from '../../credssp/ntlm.js';
 import { decodeEarlyUserAuthResult } from '../../credssp/early-user-auth.js';
-import type { PduEvent } from '../events.js';
 import type { ConnectionState, FramedPdu, StageContext, StageHandler } from '../stage-handler.js';
 import { DEFAULT_LIMITS } from '../../limits.js';
+import { rdpPduEvent as pduEvent } from './rdp-common.js';
 
 export const CREDSSP_PDU = {
   tsRequest: 'CredSSP TSRequest',
@@ -73,15 +73,6 @@ function withKind(t: ReturnType<typeof ntlmIn>): Omit<TsRequestPdu, 'request'> {
   return { tokenKind: t.kind, ...(t.spnego ? { spnego: t.spnego } : {}), ...(t.ntlm ? { ntlm: t.ntlm } : {}) };
 }
 
-function pduEvent(ctx: StageContext, pdu: FramedPdu, name: string, value: unknown): PduEvent {
-  const ev: PduEvent = {
-    type: 'pdu', stage: ctx.stage, dir: pdu.dir, lane: pdu.lane, name, offset: pdu.offset, length: pdu.bytes.length, value,
-    head: hexPreview(pdu.bytes, 24), at: pdu.at,
-  };
-  if (pdu.packet !== undefined) ev.packet = pdu.packet;
-  return ev;
-}
-
 export const credsspStage: StageHandler = {
   stage: 'credssp',
   framing: 'credssp',
@@ -92,7 +83,7 @@ export const credsspStage: StageHandler = {
     // anything else stops this direction: one error, not one per 4 bytes of garbage
     throw new DecodeError({
       code: 'UNEXPECTED_TYPE', layer: 'credssp', pdu: CREDSSP_PDU.tsRequest, field: 'tag', offset: base,
-      reason: `expected a DER SEQUENCE (0x30), got 0x${(buf[0] ?? 0).toString(16).padStart(2, '0')}${dir === 's2c' ? ' (an Early User Authorization Result comes only after TSCredentials with HYBRID_EX)' : ''}`,
+      reason: `expected a DER SEQUENCE (0x30), got ${hexN(buf[0] ?? 0)}${dir === 's2c' ? ' (an Early User Authorization Result comes only after TSCredentials with HYBRID_EX)' : ''}`,
     });
   },
 

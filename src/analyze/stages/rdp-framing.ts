@@ -2,6 +2,7 @@
 // (first byte 3), or a fast-path PDU whose first byte has action bits 0 and whose length is one byte,
 // or two with the high bit set.
 import { DecodeError } from '../../wire/errors.js';
+import { hexN } from '../../wire/hex.js';
 import { findTpktSize, TPKT_VERSION } from '../../x224/tpkt.js';
 
 /** Smallest fast-path PDU: header byte and one length byte. */
@@ -18,7 +19,7 @@ export function frameRdp(buf: Uint8Array, base: number): number | undefined {
   if (!isFastPath(first)) {
     throw new DecodeError({
       code: 'UNEXPECTED_TYPE', layer: 'tpkt', pdu: 'RDP PDU', field: 'action', offset: base,
-      reason: `0x${first.toString(16).padStart(2, '0')} is neither a TPKT (0x03) nor a fast-path header (action bits 0)`,
+      reason: `${hexN(first)} is neither a TPKT (0x03) nor a fast-path header (action bits 0)`,
     });
   }
   const l1 = buf[1];

@@ -16,7 +16,7 @@ import type { FramedPdu, StageContext } from '../stage-handler.js';
 import { STAGES } from '../stages.js';
 import type { RdpState } from './rdp-state.js';
 import { advanceTo, RDP_PDU, rdpPduEvent } from './rdp-common.js';
-import { ENCRYPTION_METHOD } from '../../rdp/security-header.js';
+import { ENCRYPTION_METHOD, type SecurityContext } from '../../rdp/security-header.js';
 
 const before = (ctx: StageContext, stage: (typeof STAGES)[number]): boolean => STAGES.indexOf(ctx.stage) < STAGES.indexOf(stage);
 const u16 = (b: Uint8Array, i: number): number => (b[i] ?? 0) | ((b[i + 1] ?? 0) << 8);
@@ -127,10 +127,15 @@ export function handleSendData(pdu: FramedPdu, sd: SendData, ctx: StageContext, 
   const c2s = pdu.dir === 'c2s';
   const enhanced = (ctx.state.selectedProtocol ?? 0) !== 0;
   const sec = st.serverData?.security;
-  const context = (p: SecuredPdu) => securityHeaderKind({
-    enhanced, pdu: p, direction: c2s ? 'client-to-server' : 'server-to-client',
-    ...(sec ? { encryptionLevel: sec.encryptionLevel, encryptionMethod: sec.encryptionMethod } : {}),
-  });
+  // no object spread: this runs for every Send Data PDU
+  const context = (p: SecuredPdu) => {
+    const c: SecurityContext = { enhanced, pdu: p, direction: c2s ? 'client-to-server' : 'server-to-client' };
+    if (sec) {
+      c.encryptionLevel = sec.encryptionLevel;
+      c.encryptionMethod = sec.encryptionMethod;
+    }
+    return securityHeaderKind(c);
+  };
   const flags = u16(data, 0);
 
   if (channel === 'message') {

@@ -4,6 +4,7 @@ import { createPrivateKey, type KeyObject } from 'node:crypto';
 import type { Argv } from 'yargs';
 import type { Command } from '../command.js';
 import { EXIT } from '../io.js';
+import { formatTarget } from '../target.js';
 import { openCaptureFile } from '../../capture/file.js';
 import { replayCapture, type ReplayItem } from '../../capture/replay.js';
 import type { CaptureIssue } from '../../capture/reader.js';
@@ -51,25 +52,24 @@ function keepForPage(page: HtmlConnection[], c: HtmlConnection, max = MAX_HTML_C
   }
 }
 
+/** The file an option names; an error naming the option and the file when it cannot be read. */
+function readOptionFile(option: string, file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    throw new Error(`${option} ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
 /** Key logs and server keys from files; a bad key log line is a warning, an unreadable file or key an error. */
 function decryptionKeys(a: AnalyzeArgs, warn: (line: string) => void): DecryptionKeys {
   const keyLog = new KeyLog();
   for (const file of a.keylog ?? []) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'latin1');
-    } catch (e) {
-      throw new Error(`--keylog ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
+    const text = readOptionFile('--keylog', file).toString('latin1');
     for (const i of keyLog.add(text)) warn(`--keylog ${file}: ${i.line === undefined ? '' : `line ${i.line}: `}${i.reason}`);
   }
   const serverKeys: KeyObject[] = (a['server-key'] ?? []).map((file) => {
-    let pem: Buffer;
-    try {
-      pem = readFileSync(file);
-    } catch (e) {
-      throw new Error(`--server-key ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
+    const pem = readOptionFile('--server-key', file);
     let key: KeyObject;
     try {
       key = createPrivateKey(pem);
@@ -125,14 +125,10 @@ function issueText(i: CaptureIssue): string {
   return `${where}${i.reason}`;
 }
 
-function endpoint(e: { ip: string; port: number }): string {
-  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
-}
-
 function title(file: string, c: Connection): string {
   const f = c.flow;
   const via = f.tunnel ? ` (${f.tunnel.kind.toUpperCase()} tunnel to ${f.tunnel.target.host}:${f.tunnel.target.port})` : '';
-  return `${file} #${f.id}  ${endpoint(f.client)} → ${endpoint(f.server)}${via}  packets ${f.firstPacket}-${c.lastPacket}`;
+  return `${file} #${f.id}  ${formatTarget(f.client.ip, f.client.port)} → ${formatTarget(f.server.ip, f.server.port)}${via}  packets ${f.firstPacket}-${c.lastPacket}`;
 }
 
 export const analyzeCommand: Command<AnalyzeArgs> = {

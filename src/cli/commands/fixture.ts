@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import type { Command } from '../command.js';
 import { EXIT, type CliIO } from '../io.js';
-import { parseTarget } from '../target.js';
+import { formatTarget, parseTarget } from '../target.js';
 import { certificateOptions } from '../tls-options.js';
 import { handshakeAccount, handshakeOptions, handshakeSettings, type HandshakeArgs } from '../probe-options.js';
 import type { ProbeOptions } from '../../probe/live.js';
@@ -99,7 +99,7 @@ async function verify(a: FixtureArgs, io: CliIO): Promise<number> {
   } catch (e) {
     throw new Error(`${a.subject}: ${(e as Error).message}`);
   }
-  const spec = a.target ?? (f.target.host.includes(':') ? `[${f.target.host}]:${f.target.port}` : `${f.target.host}:${f.target.port}`);
+  const spec = a.target ?? formatTarget(f.target.host, f.target.port);
   const o = { ...settings(a, spec), ...await handshakeAccount(a, io) };
   const tls = f.profile.tls !== null && a['tls-enumeration'];
   const c = await collectProfile(o, tls);

@@ -17,6 +17,7 @@ import { encodeHandshake, HandshakeReassembler, HS, type HandshakeMessage } from
 import { CONTENT_TYPE, findTlsRecordSize } from '../record.js';
 import { decodeServerHello } from '../server-hello.js';
 import { TLS_VERSION } from '../versions.js';
+import { findTpktSize } from '../../x224/tpkt.js';
 import { nextTrafficSecret, trafficKeys } from './key-schedule13.js';
 import type { ConnectionSecrets, KeyLog } from './keylog.js';
 import { keyBlock, masterSecret, sessionHash } from './prf.js';
@@ -44,9 +45,6 @@ export interface DecryptResult {
 const EXT_ENCRYPT_THEN_MAC = 22;
 const EXT_EXTENDED_MASTER_SECRET = 23;
 const KEY_UPDATE = 24;
-/** TPKT (RFC 1006 §6): version 3, reserved, 16-bit length including the 4-byte header. */
-const TPKT_VERSION = 3;
-const TPKT_HEADER = 4;
 // Bounds (src/limits.ts), from the constructor's limits: certificates kept per chain (cert-chain, as
 // the TLS stage does), the largest handshake message (handshake-message-bytes), and the handshake
 // bytes kept for the RFC 7627 session hash (transcript-bytes; only with server keys; real handshakes
@@ -139,29 +137,15 @@ export class ConnectionDecryptor {
     if (!on()) return;
     let buf = s.buf.length ? concatBytes([s.buf, bytes]) : bytes;
     while (buf.length > 0 && on()) {
+      if (s.phase === Phase.PreTls && buf[0] === CONTENT_TYPE.handshake) s.phase = Phase.Tls;
       let size: number | undefined;
-      if (s.phase === Phase.PreTls) {
-        if (buf[0] === CONTENT_TYPE.handshake) {
-          s.phase = Phase.Tls;
-          continue;
-        }
-        if (buf[0] !== TPKT_VERSION) {
-          s.phase = Phase.Off; // neither X.224 nor TLS: Standard RDP Security or not RDP
-          break;
-        }
-        size = buf.length < TPKT_HEADER ? undefined : (buf[2]! << 8) | buf[3]!;
-        if (size !== undefined && size < TPKT_HEADER) {
-          s.phase = Phase.Off;
-          break;
-        }
-      } else {
-        try {
-          size = findTlsRecordSize(buf);
-        } catch (e) {
-          if (!(e instanceof DecodeError)) throw e;
-          s.phase = Phase.Off; // the tracker reports the framing error itself
-          break;
-        }
+      try {
+        size = s.phase === Phase.PreTls ? findTpktSize(buf) : findTlsRecordSize(buf);
+      } catch (e) {
+        if (!(e instanceof DecodeError)) throw e;
+        // before TLS: neither X.224 nor TLS (Standard RDP Security, or not RDP); in TLS: the tracker reports the framing error itself
+        s.phase = Phase.Off;
+        break;
       }
       if (size === undefined || buf.length < size) break;
       if (s.phase === Phase.Tls) this.record(dir, buf.subarray(0, size), w);

@@ -2,7 +2,7 @@
 // "<label> <client_random hex> <secret hex>" per line, '#' starts a comment. TLS ≤ 1.2 logs
 // CLIENT_RANDOM with the 48-byte master secret (with extended master secret too: it is the result);
 // TLS 1.3 logs the handshake and first application traffic secrets (RFC 8446 §7.1).
-import { toHex } from '../../wire/hex.js';
+import { fromHex, toHex } from '../../wire/hex.js';
 
 /** The labels used for decryption; other labels (EXPORTER_SECRET, early data, RSA) are skipped. */
 export const KEYLOG_LABELS = [
@@ -32,10 +32,6 @@ export interface KeyLogIssue {
 export type ConnectionSecrets = Partial<Record<KeyLogLabel, Uint8Array>>;
 
 const isLabel = (s: string): s is KeyLogLabel => (KEYLOG_LABELS as readonly string[]).includes(s);
-
-function bytes(hex: string): Uint8Array {
-  return Uint8Array.from(Buffer.from(hex, 'hex'));
-}
 
 /** Secrets by client random, from any number of key logs (files, pcapng Decryption Secrets Blocks). */
 export class KeyLog {
@@ -89,7 +85,7 @@ export class KeyLog {
     }
     const key = random.toLowerCase();
     const entry = this.byRandom.get(key) ?? {};
-    entry[label] = bytes(secret);
+    entry[label] = fromHex(secret);
     this.byRandom.set(key, entry);
     return undefined;
   }

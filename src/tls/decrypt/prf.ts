@@ -9,7 +9,6 @@ import { TLS_VERSION } from '../versions.js';
 
 export type PrfHash = 'sha256' | 'sha384';
 
-
 /** RFC 5246 §5: P_hash(secret, seed) = HMAC(secret, A(1) + seed) + HMAC(secret, A(2) + seed) + ..., A(i) = HMAC(secret, A(i-1)). */
 function pHash(hash: string, secret: Uint8Array, seed: Uint8Array, length: number): Uint8Array {
   const out = new Uint8Array(length);
