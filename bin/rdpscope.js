@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Thin entry: everything lives in src/cli, compiled to dist/cli and bundled into dist/cli/rdpscope.js
-// by `npm run build` (rolldown.config.mjs).
-import { main } from '../dist/cli/rdpscope.js';
+// Thin entry: everything lives in src/cli, compiled to dist/cli and bundled into dist/cli/rdpscope.cjs
+// by `npm run build`; bin/bundle.js runs the bundle with its code cache.
+import { loadBundle } from './bundle.js';
 
-main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+loadBundle().exports.main(process.argv.slice(2)).then((code) => { process.exitCode = code; });

@@ -1,5 +1,5 @@
 // The package's root directory and version. This module sits in dist/cli, as does the single-file
-// bundle bin/rdpscope.js loads (dist/cli/rdpscope.js, built by rolldown), so the path holds for both.
+// bundle bin/rdpscope.js runs (dist/cli/rdpscope.cjs, built by rolldown), so the path holds for both.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 

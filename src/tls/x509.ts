@@ -1,17 +1,10 @@
 // X.509 certificate summary (RFC 5280 §4.1 structure, §4.2 extensions): the outline is walked here
 // as DER TLVs, so a bad byte is named by field and offset; pkijs/asn1js decode the values.
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
-import type * as Asn1js from 'asn1js';
-import type * as Pkijs from 'pkijs';
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
 import { DecodeError, type DecodeErrorCode } from '../wire/errors.js';
 import { latin1 } from '../wire/text.js';
-
-// required, not imported: Node's ESM loader first scans a CommonJS package (these two have no ESM
-// entry Node picks) for its exports, which costs about 0.1 s of every start-up; same modules either way
-const requireCjs = createRequire(import.meta.url);
-const asn1js = requireCjs('asn1js') as typeof Asn1js;
-const pkijs = requireCjs('pkijs') as typeof Pkijs;
 
 export interface CertInfo {
   /** RFC 4514 order and escaping (most specific RDN first, as `openssl x509 -nameopt RFC2253`), RDNs
@@ -300,18 +293,18 @@ function bitLength(b: Uint8Array): number {
 }
 
 /** SubjectPublicKeyInfo (RFC 5280 §4.1.2.7; RFC 3279 §2.3, RFC 5480, RFC 8410). */
-function keyInfo(spki: Pkijs.PublicKeyInfo): { keyType: string; keyBits: number; curve?: string } {
+function keyInfo(spki: pkijs.PublicKeyInfo): { keyType: string; keyBits: number; curve?: string } {
   const oid = spki.algorithm.algorithmId;
-  const params = spki.algorithm.algorithmParams as Asn1js.AsnType | undefined;
+  const params = spki.algorithm.algorithmParams as asn1js.AsnType | undefined;
   const key = spki.subjectPublicKey.valueBlock.valueHexView;
   switch (oid) {
     case '1.2.840.113549.1.1.1':
     case '1.2.840.113549.1.1.10': {
       // pkijs's lazy parsedKey gives undefined for a key that is not an RSAPublicKey but lets some
       // asn1js exceptions through; both mean the size is unknown (0), the rest of the certificate stands
-      let rsa: Pkijs.RSAPublicKey | undefined;
+      let rsa: pkijs.RSAPublicKey | undefined;
       try {
-        rsa = spki.parsedKey as Pkijs.RSAPublicKey | undefined;
+        rsa = spki.parsedKey as pkijs.RSAPublicKey | undefined;
       } catch {
         rsa = undefined;
       }
@@ -334,7 +327,7 @@ function keyInfo(spki: Pkijs.PublicKeyInfo): { keyType: string; keyBits: number;
   }
 }
 
-function signatureInfo(alg: Pkijs.AlgorithmIdentifier): { signatureAlgorithm: string; signatureHash?: string } {
+function signatureInfo(alg: pkijs.AlgorithmIdentifier): { signatureAlgorithm: string; signatureHash?: string } {
   const known = SIGNATURES[alg.algorithmId];
   if (!known) return { signatureAlgorithm: alg.algorithmId };
   if (known[0] !== 'RSASSA-PSS') return { signatureAlgorithm: known[0], signatureHash: known[1] };
@@ -367,7 +360,7 @@ function formatIp(b: Uint8Array): string {
 }
 
 /** The extensions CertInfo reports (RFC 5280 §4.2.1.3, §4.2.1.6, §4.2.1.9, §4.2.1.12). */
-function extensionsInfo(cert: Pkijs.Certificate, tlvs: Tlv[]): Pick<CertInfo, 'sans' | 'isCA' | 'extendedKeyUsage' | 'keyUsage'> {
+function extensionsInfo(cert: pkijs.Certificate, tlvs: Tlv[]): Pick<CertInfo, 'sans' | 'isCA' | 'extendedKeyUsage' | 'keyUsage'> {
   const out: Pick<CertInfo, 'sans' | 'isCA' | 'extendedKeyUsage' | 'keyUsage'> = { sans: { dns: [], ip: [] }, isCA: false };
   (cert.extensions ?? []).forEach((ext, i) => {
     const name = EXTENSIONS[ext.extnID];
@@ -385,7 +378,7 @@ function extensionsInfo(cert: Pkijs.Certificate, tlvs: Tlv[]): Pick<CertInfo, 's
       } else if (name === 'subjectAltName') {
         for (const g of new pkijs.AltName({ schema: asn.result }).altNames) {
           if (g.type === 2) out.sans.dns.push(String(g.value));
-          else if (g.type === 7) out.sans.ip.push(formatIp((g.value as Asn1js.OctetString).valueBlock.valueHexView));
+          else if (g.type === 7) out.sans.ip.push(formatIp((g.value as asn1js.OctetString).valueBlock.valueHexView));
         }
       } else if (name === 'basicConstraints') {
         out.isCA = new pkijs.BasicConstraints({ schema: asn.result }).cA;
@@ -443,7 +436,7 @@ export function parseCertificate(der: Uint8Array): CertInfo {
 
 function parseUncached(der: Uint8Array, sha256: string): CertInfo {
   const o = outline(der);
-  let cert: Pkijs.Certificate;
+  let cert: pkijs.Certificate;
   try {
     cert = pkijs.Certificate.fromBER(new Uint8Array(der));
   } catch (e) {
