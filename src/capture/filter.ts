@@ -16,6 +16,7 @@
 // "host 10.0.0.5 or 10.0.0.6"); without one, an address is a host and a CIDR a net. "#N" and an
 // endpoint pair are connections on their own, in the form rdpscope prints them.
 import { formatIp, ipBytes } from './ip.js';
+import { sameBytes } from '../wire/bytes.js';
 
 export interface FilterEndpoint { ip: string; port: number }
 /** What a filter sees of a connection (FlowMeta has these). */
@@ -54,12 +55,6 @@ export interface ConnectionFilter {
 }
 
 // ---- addresses ------------------------------------------------------------------------------
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 function inNet(addr: Uint8Array, net: Uint8Array, bits: number): boolean {
   if (addr.length !== net.length) return false;

@@ -8,6 +8,7 @@ import { domainToASCII } from 'node:url';
 import { DecodeError } from '../wire/errors.js';
 import type { TrustStore } from './trust.js';
 import { parseCertificate, type CertInfo } from './x509.js';
+import { sameBytes } from '../wire/bytes.js';
 
 export type CertFindingCode =
   | 'expired' | 'not-yet-valid' | 'expiring-soon' | 'name-mismatch' | 'no-name-to-check' | 'self-signed'
@@ -76,10 +77,6 @@ function span(ms: number): string {
 function label(c: Cert, store?: TrustStore): string {
   if (c.index === undefined) return `trust anchor "${c.info.subject}" from ${store?.source}`;
   return c.index === 0 ? `certificate "${c.info.subject}"` : `chain certificate ${c.index} "${c.info.subject}"`;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && Buffer.compare(a, b) === 0;
 }
 
 function x509(c: Cert): X509Certificate | null {

@@ -6,6 +6,7 @@ import { EXT } from './client-hello.js';
 import { decodeExtensions, expectEnd, extensionReader, readVector, type Extension } from './extensions.js';
 import { latin1 } from '../wire/text.js';
 import { TLS_VERSION } from './versions.js';
+import { sameBytes } from '../wire/bytes.js';
 
 const PDU = 'ServerHello';
 
@@ -33,10 +34,6 @@ export interface ServerHello {
   alpn?: string;
   /** RFC 8446 §4.1.3 downgrade sentinel in the random of a TLS 1.2-or-lower ServerHello */
   downgrade?: 'tls12' | 'tls11-or-below';
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
 function downgradeSentinel(random: Uint8Array): ServerHello['downgrade'] {
