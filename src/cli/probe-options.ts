@@ -10,7 +10,7 @@ import type { ProbeOptions } from '../probe/live.js';
 import { DEFAULT_REQUESTED, type TlsClientOptions } from '../probe/client-script.js';
 import type { DiagnoseOptions } from '../analyze/diagnose.js';
 import { parseProtocols } from '../x224/codes.js';
-import { parseVersion, TLS_VERSION } from '../tls/versions.js';
+import { OPENSSL_VERSION_NAME, parseVersion } from '../tls/versions.js';
 import { optionBound, type OptionBound } from '../limits.js';
 import { limitOption, type LimitArgs } from './limit-options.js';
 
@@ -110,9 +110,7 @@ function account(user: string, domain: string | undefined): { user: string; doma
   return { user, domain: domain ?? '' };
 }
 
-const NODE_VERSION: Record<number, TlsClientOptions['maxVersion']> = {
-  [TLS_VERSION.TLS10]: 'TLSv1', [TLS_VERSION.TLS11]: 'TLSv1.1', [TLS_VERSION.TLS12]: 'TLSv1.2', [TLS_VERSION.TLS13]: 'TLSv1.3',
-};
+const NODE_VERSION: Record<number, TlsClientOptions['maxVersion']> = OPENSSL_VERSION_NAME;
 
 function nodeVersion(flag: string, v: string | undefined): TlsClientOptions['maxVersion'] {
   if (v === undefined) return undefined;

@@ -16,7 +16,7 @@ import { decodeClientHello } from '../client-hello.js';
 import { encodeHandshake, HandshakeReassembler, HS, type HandshakeMessage } from '../handshake.js';
 import { CONTENT_TYPE, findTlsRecordSize } from '../record.js';
 import { decodeServerHello } from '../server-hello.js';
-import { TLS_VERSION } from '../versions.js';
+import { OPENSSL_VERSION_NAME, TLS_VERSION } from '../versions.js';
 import { findTpktSize } from '../../x224/tpkt.js';
 import { nextTrafficSecret, trafficKeys } from './key-schedule13.js';
 import type { ConnectionSecrets, KeyLog } from './keylog.js';
@@ -70,9 +70,7 @@ interface Side {
 
 type Where = { at: number; packet?: number };
 
-const PROTOCOL_NAME: Record<number, string> = {
-  [TLS_VERSION.TLS10]: 'TLSv1', [TLS_VERSION.TLS11]: 'TLSv1.1', [TLS_VERSION.TLS12]: 'TLSv1.2', [TLS_VERSION.TLS13]: 'TLSv1.3',
-};
+const PROTOCOL_NAME: Record<number, string> = OPENSSL_VERSION_NAME;
 
 export class ConnectionDecryptor {
   private readonly sides: Record<Dir, Side>;
