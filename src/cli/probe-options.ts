@@ -110,11 +110,9 @@ function account(user: string, domain: string | undefined): { user: string; doma
   return { user, domain: domain ?? '' };
 }
 
-const NODE_VERSION: Record<number, TlsClientOptions['maxVersion']> = OPENSSL_VERSION_NAME;
-
 function nodeVersion(flag: string, v: string | undefined): TlsClientOptions['maxVersion'] {
   if (v === undefined) return undefined;
-  const n = NODE_VERSION[parseVersion(v) ?? -1];
+  const n = OPENSSL_VERSION_NAME[parseVersion(v) ?? -1];
   if (!n) throw new Error(`--${flag} ${v}: give 1.0, 1.1, 1.2 or 1.3 (SSL 3.0 is only tested by --enumerate-tls)`);
   return n;
 }

@@ -5,9 +5,9 @@ import { hexN } from '../wire/hex.js';
 export const TLS_VERSION = { SSL3: 0x0300, TLS10: 0x0301, TLS11: 0x0302, TLS12: 0x0303, TLS13: 0x0304 } as const;
 
 /** The names OpenSSL and Node give the versions (tls.TLSSocket getProtocol(), minVersion/maxVersion). */
-export const OPENSSL_VERSION_NAME = {
+export const OPENSSL_VERSION_NAME: Readonly<Record<number, 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3'>> = {
   [TLS_VERSION.TLS10]: 'TLSv1', [TLS_VERSION.TLS11]: 'TLSv1.1', [TLS_VERSION.TLS12]: 'TLSv1.2', [TLS_VERSION.TLS13]: 'TLSv1.3',
-} as const satisfies Record<number, string>;
+};
 
 const NAMES: Record<number, string> = {
   0x0300: 'SSL 3.0', 0x0301: 'TLS 1.0', 0x0302: 'TLS 1.1', 0x0303: 'TLS 1.2', 0x0304: 'TLS 1.3',

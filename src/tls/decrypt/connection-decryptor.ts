@@ -70,8 +70,6 @@ interface Side {
 
 type Where = { at: number; packet?: number };
 
-const PROTOCOL_NAME: Record<number, string> = OPENSSL_VERSION_NAME;
-
 export class ConnectionDecryptor {
   private readonly sides: Record<Dir, Side>;
   private clientRandom: Uint8Array | undefined;
@@ -323,7 +321,7 @@ export class ConnectionDecryptor {
     this.sessionSent = true;
     this.out.inputs.push({
       kind: 'tls-session', source: this.viaServerKey ? 'server-key' : 'key-log', chain: this.chain,
-      ...(PROTOCOL_NAME[this.version] ? { protocol: PROTOCOL_NAME[this.version] } : {}),
+      ...(OPENSSL_VERSION_NAME[this.version] ? { protocol: OPENSSL_VERSION_NAME[this.version] } : {}),
       cipher: cipherSuiteName(this.suiteId), ...w,
     });
   }
