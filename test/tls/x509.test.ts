@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import forge from 'node-forge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCertificate } from '../../src/server/pki.js';
+import { der, derOid } from '../../src/credssp/der.js';
 import { parseCertificate, type CertInfo } from '../../src/tls/x509.js';
 import { DecodeError } from '../../src/wire/errors.js';
 import { describeWithTools, requireTools } from '../helpers/lab.js';
@@ -240,6 +241,41 @@ describeWithTools(['openssl'], 'parseCertificate vs openssl x509 -text', () => {
       subject: 'CN=\\ #lead\\09tab\\, trail\\ , O=B€, 1.2.3.4=#0C06637573746F6D',
       subjectCN: ' #lead\ttab, trail ', serialNumber: 'FF', selfIssued: false, isCA: false,
     });
+  });
+
+  it('an attribute type with an arc above 2^53 (a 2.25 UUID OID) is written in decimal, as OpenSSL writes it', async () => {
+    // openssl req drops unknown attribute types: its certificate gets a new subject, built here
+    const real = derOf(req('uuid', ['-newkey', 'rsa:2048', '-subj', '/CN=big']));
+    const tlvs = (b: Uint8Array): Uint8Array[] => {
+      const out: Uint8Array[] = [];
+      for (let i = 0; i < b.length;) {
+        const n = b[i + 1]! & 0x80 ? b[i + 1]! & 0x7f : 0;
+        let len = n ? 0 : b[i + 1]!;
+        for (let k = 0; k < n; k++) len = len * 256 + b[i + 2 + k]!;
+        out.push(b.subarray(i, i + 2 + n + len));
+        i += 2 + n + len;
+      }
+      return out;
+    };
+    const content = (t: Uint8Array): Uint8Array => t.subarray(t[1]! & 0x80 ? 2 + (t[1]! & 0x7f) : 2);
+    // 2.25.329800735698586629295641978511506172918: first subidentifier 2*40+25, then the UUID's 128 bits, 7 per octet
+    const arcs = [105n, 329800735698586629295641978511506172918n];
+    const oidBytes = arcs.flatMap((a) => {
+      const b: number[] = [];
+      for (let v = a; ; v >>= 7n) {
+        b.unshift(Number(v & 0x7fn) | (b.length ? 0x80 : 0));
+        if (v < 0x80n) break;
+      }
+      return b;
+    });
+    const atv = (type: Uint8Array, value: string): Uint8Array => der(0x31, der(0x30, type, der(0x0c, new TextEncoder().encode(value))));
+    const name = der(0x30, atv(derOid('2.5.4.3'), 'big'), atv(der(0x06, new Uint8Array(oidBytes)), 'uuid'));
+    const [tbs, alg, sig] = tlvs(content(tlvs(real)[0]!));
+    const fields = tlvs(content(tbs!));
+    fields[5] = name; // version, serialNumber, signature, issuer, validity, subject
+    const file = join(dir, 'uuid-subject.pem');
+    writeFileSync(file, `-----BEGIN CERTIFICATE-----\n${Buffer.from(der(0x30, der(0x30, ...fields), alg!, sig!)).toString('base64')}\n-----END CERTIFICATE-----\n`);
+    expect((await compare(file)).subject).toBe('2.25.329800735698586629295641978511506172918=#0C0475756964, CN=big');
   });
 
   it('xrdp\'s own certificate (/etc/xrdp/cert.pem) when xrdp is installed', async () => {
