@@ -6,6 +6,7 @@
 // IPv4 header (RFC 791) and TCP checksums (RFC 9293 §3.1, pseudo-headers of RFC 791 / RFC 8200 §8.1).
 import { ipBytes } from './ip.js';
 import { LINKTYPE_RAW } from './link.js';
+import { ACK, FIN, PSH, RST, SYN } from './tcp.js';
 import { BYTE_ORDER_MAGIC, DSB, EPB, IDB, OPT_COMMENT, PCAPNG_MAGIC, SECRETS_TLS_KEY_LOG } from './pcapng.js';
 import { concatBytes as concat } from '../wire/writer.js';
 import { toHex } from '../wire/hex.js';
@@ -23,12 +24,6 @@ const TS_PER_MS = 1000;
 /** Largest TCP payload per segment: IPv4 total length (20 + 20 + payload) stays under 65536. */
 export const MAX_SEGMENT_PAYLOAD = 65000;
 const MSS = 65495;
-
-const TCP_FIN = 0x01;
-const TCP_SYN = 0x02;
-const TCP_RST = 0x04;
-const TCP_PSH = 0x08;
-const TCP_ACK = 0x10;
 
 export interface TcpEndpoint {
   /** an IPv4 or IPv6 address (both ends of a connection the same family) */
@@ -200,7 +195,7 @@ function tcpHeader(sport: number, dport: number, s: Segment): Uint8Array {
   dv.setUint16(0, sport);
   dv.setUint16(2, dport);
   dv.setUint32(4, s.seq >>> 0);
-  dv.setUint32(8, s.flags & TCP_ACK ? s.ack >>> 0 : 0);
+  dv.setUint32(8, s.flags & ACK ? s.ack >>> 0 : 0);
   h[12] = ((20 + optLen) / 4) << 4;
   h[13] = s.flags;
   dv.setUint16(14, 65535);
@@ -276,31 +271,31 @@ function connectionPackets(c: TcpConnectionRecord, first: number): Packet[] {
     const before = out.length;
     switch (e.kind) {
       case 'syn':
-        send(at, 'c2s', { seq: isn.client, ack: 0, flags: TCP_SYN, mss: true });
+        send(at, 'c2s', { seq: isn.client, ack: 0, flags: SYN, mss: true });
         next.c2s = (isn.client + 1) >>> 0;
         break;
       case 'established':
-        send(at, 's2c', { seq: isn.server, ack: next.c2s, flags: TCP_SYN | TCP_ACK, mss: true });
+        send(at, 's2c', { seq: isn.server, ack: next.c2s, flags: SYN | ACK, mss: true });
         next.s2c = (isn.server + 1) >>> 0;
-        send(at, 'c2s', { seq: next.c2s, ack: next.s2c, flags: TCP_ACK });
+        send(at, 'c2s', { seq: next.c2s, ack: next.s2c, flags: ACK });
         established = true;
         break;
       case 'data':
         for (let off = 0; off < e.bytes.length; off += MAX_SEGMENT_PAYLOAD) {
           const payload = e.bytes.subarray(off, off + MAX_SEGMENT_PAYLOAD);
           const last = off + MAX_SEGMENT_PAYLOAD >= e.bytes.length;
-          send(at, e.dir, { seq: next[e.dir], ack: next[other(e.dir)], flags: TCP_ACK | (last ? TCP_PSH : 0), payload });
+          send(at, e.dir, { seq: next[e.dir], ack: next[other(e.dir)], flags: ACK | (last ? PSH : 0), payload });
           next[e.dir] = (next[e.dir] + payload.length) >>> 0;
         }
         break;
       case 'fin':
-        send(at, e.dir, { seq: next[e.dir], ack: next[other(e.dir)], flags: TCP_FIN | TCP_ACK });
+        send(at, e.dir, { seq: next[e.dir], ack: next[other(e.dir)], flags: FIN | ACK });
         next[e.dir] = (next[e.dir] + 1) >>> 0;
         break;
       case 'rst':
         // a refused SYN is answered by RST/ACK with sequence number 0 (RFC 9293 §3.10.7.1)
-        if (!established && e.dir === 's2c') send(at, 's2c', { seq: 0, ack: next.c2s, flags: TCP_RST | TCP_ACK });
-        else send(at, e.dir, { seq: next[e.dir], ack: next[other(e.dir)], flags: TCP_RST | TCP_ACK });
+        if (!established && e.dir === 's2c') send(at, 's2c', { seq: 0, ack: next.c2s, flags: RST | ACK });
+        else send(at, e.dir, { seq: next[e.dir], ack: next[other(e.dir)], flags: RST | ACK });
         break;
     }
     if (e.comments?.length && out.length > before) out[out.length - 1]!.comments = [...e.comments];

@@ -1,21 +1,14 @@
 // Builders for capture files and packets, byte by byte, so tests control every field.
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { concatBytes } from '../../src/wire/writer.js';
 
 export const FIXTURES = new URL('../../fixtures/pcaps/', import.meta.url);
 export const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(new URL(name, FIXTURES)));
 export const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 export const ascii = (s: string): Uint8Array => new TextEncoder().encode(s);
 
-export function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
+export const concat = concatBytes;
 
 /** A little writer with a byte order chosen per call site. */
 class W {
