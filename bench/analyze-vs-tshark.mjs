@@ -6,10 +6,13 @@
 // Two mixes: 'handshakes' (every bundled pcap: ~47 RDP connections per MB, the worst case for a
 // per-connection analysis) and 'sessions' (the three real captures with long RDP sessions, plus the
 // Modbus/DCE-RPC/HTTP and Arkime multi-protocol traces: what a capture of a network looks like).
+// Then the floor (bench/analyze-floor.mjs): reading and demultiplexing the same file with nothing
+// decoded, plus serialising rdpscope's own report; tshark's time over the floor is the highest ratio
+// any analysis printing that report could reach here.
 // Usage: npm run build && node bench/analyze-vs-tshark.mjs [--mix handshakes|sessions] [megabytes, default 150] [more sizes...]
 //        node bench/analyze-vs-tshark.mjs [--mix M] --write FILE [megabytes]   only writes the capture (profiling)
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -129,6 +132,21 @@ function measure(cmd, args) {
   });
 }
 
+/** The floor's two parts: reading (timed as a process) and serialising rdpscope's NDJSON for this file (timed inside). */
+async function floorOf(file) {
+  const script = join(ROOT, 'bench/analyze-floor.mjs');
+  const read = await measure(process.execPath, [script, 'read', file]);
+  const ndjson = `${file}.ndjson`;
+  const fd = openSync(ndjson, 'w');
+  spawnSync(process.execPath, [join(ROOT, 'bin/rdpscope.js'), 'analyze', '--json', file], { stdio: ['ignore', fd, 'ignore'] });
+  closeSync(fd);
+  const r = spawnSync(process.execPath, [script, 'json', ndjson], { encoding: 'utf8' });
+  rmSync(ndjson);
+  if (r.status !== 0) throw new Error(`analyze-floor.mjs json: ${r.stderr}`);
+  const json = JSON.parse(r.stdout);
+  return { read, json, seconds: read.seconds + json.ms / 1e3 };
+}
+
 if (WRITE) {
   const { bytes, packets } = buildCapture(WRITE, SIZES[0]);
   console.log(`${WRITE}: ${bytes} bytes, ${packets} packets`);
@@ -151,6 +169,13 @@ try {
       });
     }
     rows.push({ capture: `${mb} MB`, tool: 'ratio tshark / rdpscope', 'wall s': `${(theirs.seconds / ours.seconds).toFixed(1)}x`, 'CPU s': `${(theirs.cpu / ours.cpu).toFixed(1)}x` });
+    const floor = await floorOf(file);
+    rows.push(
+      { capture: `${mb} MB`, tool: 'floor: read + headers + flow lookup', 'wall s': floor.read.seconds.toFixed(2), 'CPU s': floor.read.cpu.toFixed(2), 'peak RSS MB': floor.read.rssMB.toFixed(0) },
+      { capture: `${mb} MB`, tool: `floor: JSON of the report (${(floor.json.bytes / 1e6).toFixed(0)} MB)`, 'wall s': (floor.json.ms / 1e3).toFixed(2) },
+      { capture: `${mb} MB`, tool: 'ceiling tshark / floor', 'wall s': `${(theirs.seconds / floor.seconds).toFixed(1)}x` },
+      { capture: `${mb} MB`, tool: 'left for the analysis at 25x', 'wall s': (theirs.seconds / 25 - floor.seconds).toFixed(2) },
+    );
     rmSync(file);
   }
   console.table(rows);
