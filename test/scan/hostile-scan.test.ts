@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { CliIO } from '../../src/cli/io.js';
 import { startScenarioServer, type ScenarioServer } from '../../src/server/server.js';
+import { gc } from '../helpers/gc.js';
 
 const SCENARIOS = [
   'hostile-slow-drip', 'hostile-huge-tpkt', 'hostile-huge-tls', 'hostile-huge-tls-handshake', 'hostile-huge-der',
@@ -33,10 +34,6 @@ afterAll(async () => {
 
 describe('a scan of 1,000 hostile targets', () => {
   it('ends every probe within its timeout, names each stage, and keeps the live heap flat', async () => {
-    const v8 = await import('node:v8');
-    const vm = await import('node:vm');
-    v8.setFlagsFromString('--expose-gc');
-    const gc = vm.runInNewContext('gc') as () => void;
     const heap = (): number => process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
     const list = join(dir, 'targets.txt');
     const lines: string[] = [];

@@ -10,6 +10,7 @@ import type { CliIO } from '../../src/cli/io.js';
 import { startScenarioServer, type ScenarioServer } from '../../src/server/server.js';
 import { SCENARIO_ACCOUNT } from '../../src/server/credssp-responder.js';
 import { ndjson } from '../helpers/cli.js';
+import { gc } from '../helpers/gc.js';
 
 let port: number;
 let refused: number;
@@ -271,10 +272,6 @@ describe('usage errors: exit 2, nothing contacted', () => {
 // Bounded in time: about 5 s here (2 cores); the 30 s limit leaves room for a loaded machine.
 describe('10,000 targets', () => {
   it('scans 127.1.0.0-127.1.39.15 against a closed port with flat memory', async () => {
-    const v8 = await import('node:v8');
-    const vm = await import('node:vm');
-    v8.setFlagsFromString('--expose-gc');
-    const gc = vm.runInNewContext('gc') as () => void;
     const heap = (): number => process.memoryUsage().heapUsed;
     gc();
     const base = heap();

@@ -1,8 +1,6 @@
 // Hostile servers (src/server/scenarios-hostile.ts), probed live: each probe ends within its stage
 // timeout (plus a margin) or at a bound, with the stage it reached in the verdict; huge claimed
 // lengths are refused before anything is buffered by them; 200 concurrent probes keep memory flat.
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { HOSTILE_SCENARIOS } from '../../src/server/scenarios-hostile.js';
 import { SCENARIOS } from '../../src/server/scenarios.js';
@@ -10,6 +8,7 @@ import { SCENARIO_ACCOUNT } from '../../src/server/credssp-responder.js';
 import type { ProbeOptions, ProbeResult } from '../../src/probe/live.js';
 import type { StageName } from '../../src/analyze/stages.js';
 import type { EndedBy } from '../../src/analyze/verdict.js';
+import { gc } from '../helpers/gc.js';
 import { MAX_HANDSHAKE_RECORDS } from '../../src/analyze/stages/tls.js';
 import { MAX_CREDSSP_ROUNDS } from '../../src/analyze/stages/credssp.js';
 import { probeScenario } from './scenario-probe.js';
@@ -61,8 +60,6 @@ function serverError(r: ProbeResult) {
 }
 
 /** The largest heap plus ArrayBuffer memory seen while `run` runs (sampled every 5 ms), above a collected baseline. */
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc') as () => void;
 const used = (): number => { const m = process.memoryUsage(); return m.heapUsed + m.arrayBuffers; };
 async function peakGrowth<T>(run: () => Promise<T>): Promise<{ growth: number; value: T }> {
   gc();
